@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ENTITIES } from './entities.js';
+import type { AppConfig } from './infra/config/app-config.js';
+import { ConfigModule } from './infra/config/config.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+import { ErrorFilter } from './infra/http/error.filter.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { DeliverablesModule } from './modules/deliverables/deliverables.module.js';
+import { GoalsModule } from './modules/goals/goals.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { ThinkingModule } from './modules/thinking/thinking.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl, ENTITIES),
+        AuthModule,
+        UsersModule,
+        WorkspacesModule,
+        AgentsModule,
+        DeliverablesModule,
+        ThinkingModule,
+        GoalsModule,
+        DashboardModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './infra/config/app-config.js';
+import { withBootstrapLock } from './infra/database/bootstrap-lock.js';
+import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
+import { runMigrations } from './infra/database/migrate.js';
+import { createValidationPipe } from './infra/http/validation.js';
+import { serveWebApp } from './infra/http/web-app.js';
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** The Nest application on Fastify, configured but not listening. Tests build it the same way. */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // X-Forwarded-For is not believed until TRUST_PROXY lists the proxies (rate-limiting issue).
+    trustProxy: false,
+    // On close: stop accepting, end idle keep-alive sockets, let in-flight requests finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+    logger: logLevels(config.logLevel),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Agent orchestration API')
+    .setDescription('Workspaces, agents, deliverables, thinking processes and goals. Errors: { statusCode, error, message, code?, details? }.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+
+  await app.init();
+  const served = await serveWebApp(app.getHttpAdapter().getInstance(), config.webDistDir);
+  if (!served) new Logger('Bootstrap').warn(`No web build in ${config.webDistDir}: serving the API only`);
+  return app;
+}
+
+export interface RunningServer {
+  app: NestFastifyApplication;
+  url: string;
+  databaseUrl: string;
+  timings: Record<string, number>;
+  /** Graceful: stop accepting, finish in-flight requests, close the pool, stop the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Everything `npm start` does: database, migrations, seed, listen; each step timed. */
+export async function startServer(config: AppConfig, timings: Record<string, number> = {}): Promise<RunningServer> {
+  const logger = new Logger('Bootstrap');
+  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[step] = Math.round(performance.now() - started);
+    }
+  };
+
+  const embedded = config.databaseUrl
+    ? undefined
+    : new EmbeddedPostgres({ dir: config.embeddedPg.dir, port: config.embeddedPg.port });
+  const databaseUrl = config.databaseUrl ?? (await time('database start', () => embedded!.start()));
+  try {
+    await withBootstrapLock(databaseUrl, async () => {
+      const { applied } = await time('migrations', () => runMigrations(databaseUrl));
+      if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+      if (config.demo.seed) {
+        await time('seed', async () => {
+          const { seedDemo } = await import('./seed/seed.js');
+          const db = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
+          try {
+            const result = await seedDemo(db, config.demo);
+            if (result.created) logger.log(`seeded the demo workspace for ${config.demo.email}`);
+          } finally {
+            await db.destroy();
+          }
+        });
+      }
+    });
+    const app = await time('nest init', () => createApp(config, databaseUrl));
+    await time('listen', () => app.listen(config.port, config.host));
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '127.0.0.1' || config.host === '::' ? 'localhost' : config.host;
+    return {
+      app,
+      url: `http://${host}:${port}`,
+      databaseUrl,
+      timings,
+      close: async () => {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import { AgentSettingEntity } from './modules/agents/entities/agent-setting.entity.js';
+import { AgentEntity } from './modules/agents/entities/agent.entity.js';
+import { DeliverableEntity } from './modules/deliverables/entities/deliverable.entity.js';
+import { GoalEntity } from './modules/goals/entities/goal.entity.js';
+import { ThinkingProcessEntity } from './modules/thinking/entities/thinking-process.entity.js';
+import { ThinkingStepEntity } from './modules/thinking/entities/thinking-step.entity.js';
+import { UserEntity } from './modules/users/entities/user.entity.js';
+import { WorkspaceMemberEntity } from './modules/workspaces/entities/workspace-member.entity.js';
+import { WorkspaceEntity } from './modules/workspaces/entities/workspace.entity.js';
+
+/** Every entity; the schema-drift test checks them against the migrations. */
+export const ENTITIES = [
+  UserEntity,
+  WorkspaceEntity,
+  WorkspaceMemberEntity,
+  AgentEntity,
+  AgentSettingEntity,
+  DeliverableEntity,
+  ThinkingProcessEntity,
+  ThinkingStepEntity,
+  GoalEntity,
+];

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { envSchema, type Env } from './config.schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface DatabasePoolConfig {
+  max: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/**
+ * The one place that reads the environment. Built once at boot; an invalid
+ * value stops start-up with a message that names the variable.
+ */
+export class AppConfig {
+  readonly nodeEnv: Env['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly webDistDir: string;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  /** Undefined: start the embedded Postgres. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPg: { dir: string; port: number };
+  readonly pool: DatabasePoolConfig;
+  readonly jwt: { secret: string; ttlSeconds: number; secretSource: 'env' | 'file' };
+  readonly demo: { seed: boolean; email: string; password: string; name: string };
+
+  private constructor(env: Env, jwtSecret: { secret: string; source: 'env' | 'file' }) {
+    this.nodeEnv = env.NODE_ENV;
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.logLevel = env.LOG_LEVEL;
+    this.webDistDir = resolve(env.WEB_DIST_DIR);
+    this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.databaseUrl = env.DATABASE_URL;
+    this.embeddedPg = { dir: resolve(env.EMBEDDED_PG_DIR), port: env.EMBEDDED_PG_PORT };
+    this.pool = {
+      max: env.DB_POOL_MAX,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TX_TIMEOUT_MS,
+    };
+    this.jwt = { secret: jwtSecret.secret, ttlSeconds: env.JWT_TTL_SECONDS, secretSource: jwtSecret.source };
+    this.demo = {
+      seed: env.DEMO_SEED,
+      email: env.DEMO_EMAIL.toLowerCase(),
+      password: env.DEMO_PASSWORD,
+      name: env.DEMO_NAME,
+    };
+  }
+
+  /** Parses and validates; throws ConfigError naming every bad variable. */
+  static from(source: Record<string, string | undefined>): AppConfig {
+    const parsed = envSchema.safeParse(source);
+    if (!parsed.success) {
+      throw new ConfigError(
+        parsed.error.issues.map((issue) => {
+          const name = issue.path.join('.');
+          const value = source[name];
+          return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+        }),
+      );
+    }
+    const env = parsed.data;
+    if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
+      throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (32+ characters)']);
+    }
+    const jwtSecret = env.JWT_SECRET
+      ? { secret: env.JWT_SECRET, source: 'env' as const }
+      : { secret: localJwtSecret(resolve(dirname(resolve(env.EMBEDDED_PG_DIR)), 'jwt-secret')), source: 'file' as const };
+    return new AppConfig(env, jwtSecret);
+  }
+
+  static fromProcessEnv(): AppConfig {
+    return AppConfig.from(process.env);
+  }
+}
+
+/**
+ * Without JWT_SECRET (a local run), tokens are signed with a random secret kept
+ * beside the embedded database, so logins survive a restart. Several instances
+ * must share JWT_SECRET instead.
+ */
+function localJwtSecret(file: string): string {
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not there yet
+  }
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,41 @@
+import { ErrorCode } from '@orch/contracts';
+
+/**
+ * Services throw this with a stable code; the error filter alone decides the
+ * HTTP status (see CODE_STATUS), so domain code never speaks HTTP.
+ */
+export class DomainException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainException';
+  }
+
+  static notFound(code: ErrorCode, what: string): DomainException {
+    return new DomainException(code, `${what} not found`);
+  }
+}
+
+export const CODE_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.InvalidCursor]: 400,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.InvalidCredentials]: 401,
+  [ErrorCode.OwnerRequired]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.WorkspaceNotFound]: 404,
+  [ErrorCode.UserNotFound]: 404,
+  [ErrorCode.AgentNotFound]: 404,
+  [ErrorCode.DeliverableNotFound]: 404,
+  [ErrorCode.ThinkingProcessNotFound]: 404,
+  [ErrorCode.GoalNotFound]: 404,
+  [ErrorCode.EmailTaken]: 409,
+  [ErrorCode.AlreadyMember]: 409,
+  [ErrorCode.AgentTerminated]: 409,
+  [ErrorCode.ThinkingProcessClosed]: 409,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Internal]: 500,
+};

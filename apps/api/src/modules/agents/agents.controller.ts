@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Agent, AgentLite, Page } from '@orch/contracts';
+import { pageRequest } from '../../infra/http/pagination.js';
+import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
+import { AgentsService } from './agents.service.js';
+import { CreateAgentDto, ListAgentsQueryDto, UpdateAgentDto } from './dto/agent.dto.js';
+
+@ApiTags('agents')
+@ApiBearerAuth()
+@Controller()
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @WorkspaceScoped('workspace')
+  @Get('workspaces/:id/agents')
+  list(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Query() query: ListAgentsQueryDto,
+  ): Promise<Page<Agent> | Page<AgentLite>> {
+    return query.view === 'lite'
+      ? this.agents.listLite(access.workspaceId, pageRequest(query))
+      : this.agents.list(access.workspaceId, pageRequest(query));
+  }
+
+  @WorkspaceScoped('workspace')
+  @Post('workspaces/:id/agents')
+  create(@CurrentAccess() access: WorkspaceAccess, @Body() dto: CreateAgentDto): Promise<Agent> {
+    return this.agents.create(access.workspaceId, dto);
+  }
+
+  @WorkspaceScoped('agent')
+  @Get('agents/:id')
+  get(@Param('id') id: string): Promise<Agent> {
+    return this.agents.get(id);
+  }
+
+  @WorkspaceScoped('agent')
+  @Patch('agents/:id')
+  update(@Param('id') id: string, @Body() dto: UpdateAgentDto): Promise<Agent> {
+    return this.agents.update(id, dto);
+  }
+}

@@ -1,0 +1,70 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { WorkspaceRole } from '@orch/contracts';
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Every route declares who may call it; the route audit refuses to boot an app
+ * with a handler that declares nothing, so a new route can't forget access control.
+ */
+export const ACCESS_KEY = 'orch:access';
+
+/** The kinds of record a workspace-scoped route can name in its path. */
+export type ScopedResource = 'workspace' | 'agent' | 'deliverable' | 'thinkingProcess' | 'goal';
+
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'user' }
+  | { kind: 'workspace'; resource: ScopedResource; param: string; ownerOnly: boolean };
+
+/** No token needed (register, login, health). */
+export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
+
+/** A valid token, no workspace involved (me, my workspaces, create a workspace). */
+export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'user' } satisfies AccessRule);
+
+/**
+ * A valid token and membership of the workspace that owns the record named by
+ * `:param`; a non-member gets 404, exactly as for an id that does not exist.
+ */
+export const WorkspaceScoped = (
+  resource: ScopedResource,
+  options: { param?: string; ownerOnly?: boolean } = {},
+) =>
+  SetMetadata(ACCESS_KEY, {
+    kind: 'workspace',
+    resource,
+    param: options.param ?? 'id',
+    ownerOnly: options.ownerOnly ?? false,
+  } satisfies AccessRule);
+
+export interface AuthContext {
+  userId: string;
+}
+
+export interface WorkspaceAccess {
+  workspaceId: string;
+  role: WorkspaceRole;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AuthContext;
+    access?: WorkspaceAccess;
+  }
+}
+
+/** The authenticated user's id. */
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
+  const auth = ctx.switchToHttp().getRequest<FastifyRequest>().auth;
+  if (!auth) throw new Error('CurrentUser used on a route without authentication');
+  return auth;
+});
+
+/** The workspace the route's record belongs to, checked by the access guard. */
+export const CurrentAccess = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): WorkspaceAccess => {
+    const access = ctx.switchToHttp().getRequest<FastifyRequest>().access;
+    if (!access) throw new Error('CurrentAccess used on a route that is not workspace-scoped');
+    return access;
+  },
+);

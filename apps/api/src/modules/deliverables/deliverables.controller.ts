@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Deliverable, Page } from '@orch/contracts';
+import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
+import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
+import { DeliverablesService } from './deliverables.service.js';
+import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
+
+@ApiTags('deliverables')
+@ApiBearerAuth()
+@Controller()
+export class DeliverablesController {
+  constructor(private readonly deliverables: DeliverablesService) {}
+
+  @WorkspaceScoped('workspace')
+  @Get('workspaces/:id/deliverables')
+  list(@CurrentAccess() access: WorkspaceAccess, @Query() query: PageQueryDto): Promise<Page<Deliverable>> {
+    return this.deliverables.list(access.workspaceId, pageRequest(query));
+  }
+
+  @WorkspaceScoped('workspace')
+  @Post('workspaces/:id/deliverables')
+  create(@CurrentAccess() access: WorkspaceAccess, @Body() dto: CreateDeliverableDto): Promise<Deliverable> {
+    return this.deliverables.create(access.workspaceId, dto);
+  }
+
+  @WorkspaceScoped('deliverable')
+  @Get('deliverables/:id')
+  get(@Param('id') id: string): Promise<Deliverable> {
+    return this.deliverables.get(id);
+  }
+
+  @WorkspaceScoped('deliverable')
+  @Patch('deliverables/:id')
+  update(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Param('id') id: string,
+    @Body() dto: UpdateDeliverableDto,
+  ): Promise<Deliverable> {
+    return this.deliverables.update(access.workspaceId, id, dto);
+  }
+}

@@ -1,0 +1,15 @@
+import type { Deliverable } from '@orch/contracts';
+import type { DeliverableEntity } from './entities/deliverable.entity.js';
+
+export function toDeliverable(entity: DeliverableEntity): Deliverable {
+  return {
+    id: entity.id,
+    workspaceId: entity.workspaceId,
+    agentId: entity.agentId,
+    title: entity.title,
+    content: entity.content,
+    contentHash: entity.contentHash,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Goal, Page } from '@orch/contracts';
+import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
+import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
+import { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto.js';
+import { GoalsService } from './goals.service.js';
+
+@ApiTags('goals')
+@ApiBearerAuth()
+@Controller()
+export class GoalsController {
+  constructor(private readonly goals: GoalsService) {}
+
+  @WorkspaceScoped('workspace')
+  @Get('workspaces/:id/goals')
+  list(@CurrentAccess() access: WorkspaceAccess, @Query() query: PageQueryDto): Promise<Page<Goal>> {
+    return this.goals.list(access.workspaceId, pageRequest(query));
+  }
+
+  @WorkspaceScoped('workspace')
+  @Post('workspaces/:id/goals')
+  create(@CurrentAccess() access: WorkspaceAccess, @Body() dto: CreateGoalDto): Promise<Goal> {
+    return this.goals.create(access.workspaceId, dto);
+  }
+
+  @WorkspaceScoped('goal')
+  @Get('goals/:id')
+  get(@Param('id') id: string): Promise<Goal> {
+    return this.goals.get(id);
+  }
+
+  @WorkspaceScoped('goal')
+  @Patch('goals/:id')
+  update(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Param('id') id: string,
+    @Body() dto: UpdateGoalDto,
+  ): Promise<Goal> {
+    return this.goals.update(access.workspaceId, id, dto);
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type Goal, type Page } from '@orch/contracts';
+import { DomainException } from '../../infra/http/domain.exception.js';
+import { type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { ValidationFailedException } from '../../infra/http/validation.js';
+import { AgentsService } from '../agents/agents.service.js';
+import type { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto.js';
+import { toGoal } from './goals.mapper.js';
+import { GoalsRepository } from './goals.repository.js';
+
+@Injectable()
+export class GoalsService {
+  constructor(
+    private readonly goals: GoalsRepository,
+    private readonly agents: AgentsService,
+  ) {}
+
+  async list(workspaceId: string, page: PageRequest): Promise<Page<Goal>> {
+    return toPage(await this.goals.listPage(workspaceId, page), page.limit, toGoal);
+  }
+
+  async get(id: string): Promise<Goal> {
+    const goal = await this.goals.findById(id);
+    if (!goal) throw DomainException.notFound(ErrorCode.GoalNotFound, 'Goal');
+    return toGoal(goal);
+  }
+
+  async create(workspaceId: string, dto: CreateGoalDto): Promise<Goal> {
+    const agentIds = await this.checkedAgentIds(workspaceId, dto.agentIds ?? []);
+    const goal = await this.goals.create({
+      workspaceId,
+      title: dto.title.trim(),
+      description: dto.description ?? null,
+      agentIds,
+      targetDeliverables: dto.targetDeliverables ?? null,
+      windowHours: dto.windowHours ?? 24,
+      nextCheckAt: new Date(),
+    });
+    return toGoal(goal);
+  }
+
+  async update(workspaceId: string, id: string, dto: UpdateGoalDto): Promise<Goal> {
+    const agentIds = dto.agentIds ? await this.checkedAgentIds(workspaceId, dto.agentIds) : undefined;
+    const goal = await this.goals.update(id, {
+      ...(dto.title !== undefined ? { title: dto.title.trim() } : {}),
+      ...(dto.description !== undefined ? { description: dto.description } : {}),
+      ...(agentIds !== undefined ? { agentIds } : {}),
+      ...(dto.targetDeliverables !== undefined ? { targetDeliverables: dto.targetDeliverables } : {}),
+      ...(dto.windowHours !== undefined ? { windowHours: dto.windowHours } : {}),
+      ...(dto.status !== undefined ? { status: dto.status } : {}),
+    });
+    if (!goal) throw DomainException.notFound(ErrorCode.GoalNotFound, 'Goal');
+    return toGoal(goal);
+  }
+
+  /** Every id must be an agent of this workspace: one query for the whole list. */
+  private async checkedAgentIds(workspaceId: string, ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const found = await this.agents.existingIds(workspaceId, unique);
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw new ValidationFailedException([
+        { field: 'agentIds', messages: [`not agents of this workspace: ${missing.join(', ')}`] },
+      ]);
+    }
+    return unique;
+  }
+}

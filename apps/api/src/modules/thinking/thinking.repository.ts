@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ThinkingProcessStatus, type ThinkingStepKind } from '@orch/contracts';
+import type { DataSource, Repository } from 'typeorm';
+import { newestFirstPage, oldestFirstPage } from '../../infra/database/keyset.js';
+import type { PageRequest } from '../../infra/http/pagination.js';
+import { ThinkingProcessEntity } from './entities/thinking-process.entity.js';
+import { ThinkingStepEntity } from './entities/thinking-step.entity.js';
+
+interface StepRow {
+  id: string;
+  process_id: string;
+  kind: ThinkingStepKind;
+  content: string;
+  created_at: Date;
+}
+
+@Injectable()
+export class ThinkingRepository {
+  private readonly processes: Repository<ThinkingProcessEntity>;
+  private readonly steps: Repository<ThinkingStepEntity>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.processes = db.getRepository(ThinkingProcessEntity);
+    this.steps = db.getRepository(ThinkingStepEntity);
+  }
+
+  findProcess(id: string): Promise<ThinkingProcessEntity | null> {
+    return this.processes.findOneBy({ id });
+  }
+
+  listRecentProcesses(workspaceId: string, page: PageRequest): Promise<ThinkingProcessEntity[]> {
+    const qb = this.processes.createQueryBuilder('p').where('p.workspace_id = :workspaceId', { workspaceId });
+    return newestFirstPage(qb, 'p', page).getMany();
+  }
+
+  /**
+   * The latest `stepsEach` steps of every process in one query: a LATERAL
+   * top-N per process, each an index range scan on
+   * thinking_steps(process_id, created_at, id) read backwards. Steps come back
+   * oldest first within each process.
+   */
+  async latestStepsOf(processIds: string[], stepsEach: number): Promise<Map<string, ThinkingStepEntity[]>> {
+    const byProcess = new Map<string, ThinkingStepEntity[]>(processIds.map((id) => [id, []]));
+    if (processIds.length === 0 || stepsEach === 0) return byProcess;
+    const rows = await this.db.query<StepRow[]>(
+      `SELECT s.id, s.process_id, s.kind, s.content, s.created_at
+         FROM unnest($1::uuid[]) AS p(id)
+         CROSS JOIN LATERAL (
+           SELECT t.id, t.process_id, t.kind, t.content, t.created_at
+             FROM thinking_steps t
+            WHERE t.process_id = p.id
+            ORDER BY t.created_at DESC, t.id DESC
+            LIMIT $2
+         ) s`,
+      [processIds, stepsEach],
+    );
+    for (const row of rows) {
+      byProcess.get(row.process_id)?.push(
+        this.steps.create({
+          id: row.id,
+          processId: row.process_id,
+          kind: row.kind,
+          content: row.content,
+          createdAt: row.created_at,
+        }),
+      );
+    }
+    for (const steps of byProcess.values()) steps.reverse();
+    return byProcess;
+  }
+
+  listSteps(processId: string, page: PageRequest): Promise<ThinkingStepEntity[]> {
+    const qb = this.steps.createQueryBuilder('s').where('s.process_id = :processId', { processId });
+    return oldestFirstPage(qb, 's', page).getMany();
+  }
+
+  createProcess(workspaceId: string, agentId: string, title: string): Promise<ThinkingProcessEntity> {
+    return this.processes.save(this.processes.create({ workspaceId, agentId, title }));
+  }
+
+  async updateStatus(id: string, status: ThinkingProcessStatus): Promise<ThinkingProcessEntity | null> {
+    await this.processes.update({ id }, { status, updatedAt: () => 'now()' });
+    return this.findProcess(id);
+  }
+
+  /**
+   * Appends a step only while the process is running, and touches the
+   * process's updated_at, in one statement. Null when the process is closed.
+   */
+  async appendStep(processId: string, kind: ThinkingStepKind, content: string): Promise<ThinkingStepEntity | null> {
+    const rows = await this.db.query<StepRow[]>(
+      `WITH open AS (
+         UPDATE thinking_processes SET updated_at = now()
+          WHERE id = $1 AND status = $4
+          RETURNING id
+       )
+       INSERT INTO thinking_steps (process_id, kind, content)
+       SELECT open.id, $2, $3 FROM open
+       RETURNING id, process_id, kind, content, created_at`,
+      [processId, kind, content, ThinkingProcessStatus.Running],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return this.steps.create({
+      id: row.id,
+      processId: row.process_id,
+      kind: row.kind,
+      content: row.content,
+      createdAt: row.created_at,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AgentStatus,
+  ErrorCode,
+  type Page,
+  THINKING_PROCESSES_DEFAULT,
+  THINKING_STEPS_PER_PROCESS_DEFAULT,
+  type ThinkingProcess,
+  type ThinkingProcessWithSteps,
+  type ThinkingStep,
+} from '@orch/contracts';
+import { DomainException } from '../../infra/http/domain.exception.js';
+import { decodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { ValidationFailedException } from '../../infra/http/validation.js';
+import { AgentsService } from '../agents/agents.service.js';
+import type { AppendStepDto, StartThinkingDto, ThinkingQueryDto, UpdateThinkingProcessDto } from './dto/thinking.dto.js';
+import { toThinkingProcess, toThinkingStep } from './thinking.mapper.js';
+import { ThinkingRepository } from './thinking.repository.js';
+
+@Injectable()
+export class ThinkingService {
+  constructor(
+    private readonly thinking: ThinkingRepository,
+    private readonly agents: AgentsService,
+  ) {}
+
+  /** The most recent processes with their latest steps: two queries whatever the counts. */
+  async listRecentWithSteps(workspaceId: string, query: ThinkingQueryDto): Promise<Page<ThinkingProcessWithSteps>> {
+    const limit = query.processes ?? THINKING_PROCESSES_DEFAULT;
+    const stepsEach = query.stepsPerProcess ?? THINKING_STEPS_PER_PROCESS_DEFAULT;
+    const processes = await this.thinking.listRecentProcesses(workspaceId, { limit, after: decodeCursor(query.cursor) });
+    const steps = await this.thinking.latestStepsOf(
+      processes.slice(0, limit).map((p) => p.id),
+      stepsEach,
+    );
+    return toPage(processes, limit, (p) => ({
+      ...toThinkingProcess(p),
+      steps: (steps.get(p.id) ?? []).map(toThinkingStep),
+    }));
+  }
+
+  async get(id: string): Promise<ThinkingProcess> {
+    const process = await this.thinking.findProcess(id);
+    if (!process) throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
+    return toThinkingProcess(process);
+  }
+
+  async start(workspaceId: string, dto: StartThinkingDto): Promise<ThinkingProcess> {
+    const agent = await this.agents.findActive(workspaceId, dto.agentId.toLowerCase());
+    if (!agent) {
+      throw new ValidationFailedException([{ field: 'agentId', messages: ['agentId is not an agent of this workspace'] }]);
+    }
+    if (agent.status === AgentStatus.Terminated) {
+      throw new DomainException(ErrorCode.AgentTerminated, 'A terminated agent cannot start thinking');
+    }
+    return toThinkingProcess(await this.thinking.createProcess(workspaceId, agent.id, dto.title.trim()));
+  }
+
+  async update(id: string, dto: UpdateThinkingProcessDto): Promise<ThinkingProcess> {
+    const process = dto.status ? await this.thinking.updateStatus(id, dto.status) : await this.thinking.findProcess(id);
+    if (!process) throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
+    return toThinkingProcess(process);
+  }
+
+  async appendStep(processId: string, dto: AppendStepDto): Promise<ThinkingStep> {
+    const step = await this.thinking.appendStep(processId, dto.kind, dto.content);
+    if (!step) {
+      throw new DomainException(ErrorCode.ThinkingProcessClosed, 'Steps can only be added to a running process');
+    }
+    return toThinkingStep(step);
+  }
+
+  async listSteps(processId: string, page: PageRequest): Promise<Page<ThinkingStep>> {
+    return toPage(await this.thinking.listSteps(processId, page), page.limit, toThinkingStep);
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Page, Workspace, WorkspaceForUser, WorkspaceMember } from '@orch/contracts';
+import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
+import {
+  type AuthContext,
+  Authenticated,
+  CurrentAccess,
+  CurrentUser,
+  type WorkspaceAccess,
+  WorkspaceScoped,
+} from '../auth/access.decorators.js';
+import { AddMemberDto, CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto.js';
+import { WorkspacesService } from './workspaces.service.js';
+
+@ApiTags('workspaces')
+@ApiBearerAuth()
+@Controller('workspaces')
+export class WorkspacesController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @Authenticated()
+  @Get()
+  list(@CurrentUser() user: AuthContext, @Query() query: PageQueryDto): Promise<Page<WorkspaceForUser>> {
+    return this.workspaces.listForUser(user.userId, pageRequest(query));
+  }
+
+  @Authenticated()
+  @Post()
+  create(@CurrentUser() user: AuthContext, @Body() dto: CreateWorkspaceDto): Promise<Workspace> {
+    return this.workspaces.create(user.userId, dto);
+  }
+
+  @WorkspaceScoped('workspace')
+  @Get(':id')
+  get(@CurrentAccess() access: WorkspaceAccess): Promise<Workspace> {
+    return this.workspaces.get(access.workspaceId);
+  }
+
+  @WorkspaceScoped('workspace', { ownerOnly: true })
+  @Patch(':id')
+  update(@CurrentAccess() access: WorkspaceAccess, @Body() dto: UpdateWorkspaceDto): Promise<Workspace> {
+    return this.workspaces.update(access.workspaceId, dto);
+  }
+
+  @WorkspaceScoped('workspace', { ownerOnly: true })
+  @Delete(':id')
+  @HttpCode(204)
+  delete(@CurrentAccess() access: WorkspaceAccess): Promise<void> {
+    return this.workspaces.delete(access.workspaceId);
+  }
+
+  @WorkspaceScoped('workspace', { ownerOnly: true })
+  @Post(':id/members')
+  addMember(@CurrentAccess() access: WorkspaceAccess, @Body() dto: AddMemberDto): Promise<WorkspaceMember> {
+    return this.workspaces.addMember(access.workspaceId, dto.email);
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ErrorCode,
+  type Page,
+  type Workspace,
+  type WorkspaceForUser,
+  type WorkspaceMember,
+} from '@orch/contracts';
+import { DomainException } from '../../infra/http/domain.exception.js';
+import { type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { UsersService } from '../users/users.service.js';
+import type { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto.js';
+import { toMember, toWorkspace, toWorkspaceForUser } from './workspaces.mapper.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+
+@Injectable()
+export class WorkspacesService {
+  constructor(
+    private readonly workspaces: WorkspacesRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  async listForUser(userId: string, page: PageRequest): Promise<Page<WorkspaceForUser>> {
+    const rows = await this.workspaces.listForUser(userId, page);
+    return toPage(
+      rows.map((r) => Object.assign(r, { createdAt: r.workspace.createdAt, id: r.workspace.id })),
+      page.limit,
+      (r) => toWorkspaceForUser(r.workspace, r.role),
+    );
+  }
+
+  async get(id: string): Promise<Workspace> {
+    const workspace = await this.workspaces.findById(id);
+    if (!workspace) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
+    return toWorkspace(workspace);
+  }
+
+  async create(ownerId: string, dto: CreateWorkspaceDto): Promise<Workspace> {
+    return toWorkspace(await this.workspaces.createWithOwner(ownerId, dto.name.trim(), dto.description ?? null));
+  }
+
+  async update(id: string, dto: UpdateWorkspaceDto): Promise<Workspace> {
+    const updated = await this.workspaces.update(id, {
+      ...(dto.name !== undefined ? { name: dto.name.trim() } : {}),
+      ...(dto.description !== undefined ? { description: dto.description } : {}),
+    });
+    if (!updated) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
+    return toWorkspace(updated);
+  }
+
+  delete(id: string): Promise<void> {
+    return this.workspaces.delete(id);
+  }
+
+  async addMember(workspaceId: string, email: string): Promise<WorkspaceMember> {
+    const user = await this.users.findByEmail(email);
+    if (!user) throw new DomainException(ErrorCode.UserNotFound, 'No user has that email');
+    const member = await this.workspaces.addMember(workspaceId, user.id);
+    if (!member) throw new DomainException(ErrorCode.AlreadyMember, 'That user is already a member');
+    return toMember({ userId: user.id, email: user.email, name: user.name, role: member.role, createdAt: member.createdAt });
+  }
+}

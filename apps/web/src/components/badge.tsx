@@ -1,0 +1,19 @@
+import type { ReactNode } from 'react';
+
+export type BadgeTone = 'neutral' | 'green' | 'blue' | 'amber' | 'red' | 'purple' | 'dark';
+
+export function Badge({
+  tone = 'neutral',
+  title,
+  children,
+}: {
+  tone?: BadgeTone;
+  title?: string;
+  children: ReactNode;
+}) {
+  return (
+    <span className={`badge badge--${tone}`} title={title}>
+      {children}
+    </span>
+  );
+}

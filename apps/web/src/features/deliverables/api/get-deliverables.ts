@@ -1,0 +1,42 @@
+import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+
+import { PAGE_LIMIT_DEFAULT, type Deliverable, type Page } from '@orch/contracts';
+
+import { api } from '../../../lib/api-client';
+import { workspaceScope } from '../../../lib/query-keys';
+
+interface GetDeliverablesParams {
+  workspaceId: string;
+  limit?: number;
+  cursor?: string;
+  signal?: AbortSignal;
+}
+
+/** GET /api/workspaces/:id/deliverables: newest first. */
+export function getDeliverables({
+  workspaceId,
+  limit = PAGE_LIMIT_DEFAULT,
+  cursor,
+  signal,
+}: GetDeliverablesParams): Promise<Page<Deliverable>> {
+  return api.get<Page<Deliverable>>(`/workspaces/${encodeURIComponent(workspaceId)}/deliverables`, {
+    query: { limit, cursor },
+    signal,
+  });
+}
+
+export const deliverablesQueryOptions = (
+  workspaceId: string,
+  { limit = PAGE_LIMIT_DEFAULT }: { limit?: number } = {},
+) =>
+  infiniteQueryOptions({
+    queryKey: [...workspaceScope(workspaceId), 'deliverables', { limit }] as const,
+    queryFn: ({ pageParam, signal }) =>
+      getDeliverables({ workspaceId, limit, cursor: pageParam, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+  });
+
+export function useDeliverables(workspaceId: string, params: { limit?: number } = {}) {
+  return useInfiniteQuery(deliverablesQueryOptions(workspaceId, params));
+}

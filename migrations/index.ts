@@ -1,0 +1,4 @@
+import { InitialSchema1763800000000 } from './1763800000000-InitialSchema.js';
+
+/** Every migration, oldest first. Listed explicitly so the build and the tests load the same set. */
+export const migrations = [InitialSchema1763800000000];

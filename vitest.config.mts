@@ -1,0 +1,50 @@
+import { defineConfig } from 'vitest/config';
+
+const contracts = { '@orch/contracts': new URL('./libs/contracts/src/index.ts', import.meta.url).pathname };
+
+/**
+ * The one test runner for the whole repo. Projects:
+ * - unit: pure specs beside the code (no services).
+ * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
+ *   each file on its own database cloned from a migrated template, through the real HTTP server.
+ * - e2e: the built app in a real Chromium.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias: contracts },
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts'],
+        },
+      },
+      {
+        resolve: { alias: contracts },
+        test: {
+          name: 'api',
+          environment: 'node',
+          include: ['apps/api/test/**/*.spec.ts'],
+          globalSetup: ['apps/api/test/support/global-setup.ts'],
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias: contracts },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['apps/web/e2e/**/*.e2e.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
