@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-const contracts = { '@orch/contracts': new URL('./libs/contracts/src/index.ts', import.meta.url).pathname };
+const contracts = {
+  '@orch/contracts': new URL('./libs/contracts/src/index.ts', import.meta.url).pathname,
+};
 
 /**
  * The one test runner for the whole repo. Projects:

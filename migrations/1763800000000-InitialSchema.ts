@@ -13,7 +13,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
     await db.query(
       `CREATE TYPE "agent_status" AS ENUM ('active', 'idle', 'busy', 'error', 'offline', 'terminated')`,
     );
-    await db.query(`CREATE TYPE "thinking_process_status" AS ENUM ('running', 'completed', 'failed')`);
+    await db.query(
+      `CREATE TYPE "thinking_process_status" AS ENUM ('running', 'completed', 'failed')`,
+    );
     await db.query(
       `CREATE TYPE "thinking_step_kind" AS ENUM ('observation', 'reasoning', 'decision', 'action', 'result')`,
     );

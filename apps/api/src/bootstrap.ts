@@ -8,6 +8,7 @@ import type { AppConfig } from './infra/config/app-config.js';
 import { withBootstrapLock } from './infra/database/bootstrap-lock.js';
 import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
+import { API_PREFIX } from './infra/http/api-prefix.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { serveWebApp } from './infra/http/web-app.js';
 
@@ -18,7 +19,10 @@ export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
 }
 
 /** The Nest application on Fastify, configured but not listening. Tests build it the same way. */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // X-Forwarded-For is not believed until TRUST_PROXY lists the proxies (rate-limiting issue).
@@ -27,16 +31,22 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
-    logger: logLevels(config.logLevel),
-    abortOnError: false,
-  });
-  app.setGlobalPrefix('api');
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, databaseUrl),
+    adapter,
+    {
+      logger: logLevels(config.logLevel),
+      abortOnError: false,
+    },
+  );
+  app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
 
   const openApi = new DocumentBuilder()
     .setTitle('Agent orchestration API')
-    .setDescription('Workspaces, agents, deliverables, thinking processes and goals. Errors: { statusCode, error, message, code?, details? }.')
+    .setDescription(
+      'Workspaces, agents, deliverables, thinking processes and goals. Errors: { statusCode, error, message, code?, details? }.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
@@ -46,7 +56,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
 
   await app.init();
   const served = await serveWebApp(app.getHttpAdapter().getInstance(), config.webDistDir);
-  if (!served) new Logger('Bootstrap').warn(`No web build in ${config.webDistDir}: serving the API only`);
+  if (!served)
+    new Logger('Bootstrap').warn(`No web build in ${config.webDistDir}: serving the API only`);
   return app;
 }
 
@@ -60,7 +71,10 @@ export interface RunningServer {
 }
 
 /** Everything `npm start` does: database, migrations, seed, listen; each step timed. */
-export async function startServer(config: AppConfig, timings: Record<string, number> = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  timings: Record<string, number> = {},
+): Promise<RunningServer> {
   const logger = new Logger('Bootstrap');
   const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -96,7 +110,10 @@ export async function startServer(config: AppConfig, timings: Record<string, num
     await time('listen', () => app.listen(config.port, config.host));
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host === '0.0.0.0' || config.host === '127.0.0.1' || config.host === '::' ? 'localhost' : config.host;
+    const host =
+      config.host === '0.0.0.0' || config.host === '127.0.0.1' || config.host === '::'
+        ? 'localhost'
+        : config.host;
     return {
       app,
       url: `http://${host}:${port}`,

@@ -48,7 +48,10 @@ describe('auth', () => {
 
   it('refuses a wrong password and an unknown email alike', async () => {
     const user = await factory(t.api).user();
-    const wrong = await t.api.post<ErrorResponse>('/api/auth/login', { email: user.email, password: 'nope-nope' });
+    const wrong = await t.api.post<ErrorResponse>('/api/auth/login', {
+      email: user.email,
+      password: 'nope-nope',
+    });
     const unknown = await t.api.post<ErrorResponse>('/api/auth/login', {
       email: 'nobody@example.com',
       password: 'nope-nope',
@@ -73,9 +76,10 @@ describe('auth', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('EMAIL_TAKEN');
-    const rows = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [
-      user.email.toLowerCase(),
-    ]);
+    const rows = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM users WHERE email = $1`,
+      [user.email.toLowerCase()],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -110,7 +114,13 @@ describe('auth', () => {
     const expired = await t.app
       .get((await import('@nestjs/jwt')).JwtService)
       .signAsync({ sub: user.userId }, { expiresIn: -10 });
-    for (const authorization of [undefined, 'Basic abc', `Bearer ${forged}`, `Bearer ${expired}`, 'Bearer']) {
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      `Bearer ${forged}`,
+      `Bearer ${expired}`,
+      'Bearer',
+    ]) {
       const res = await t.api.get<ErrorResponse>('/api/auth/me', {
         headers: authorization ? { authorization } : {},
       });

@@ -34,7 +34,9 @@ function created<T>(response: ApiResponse<T>, what: string): T {
  */
 export function factory(api: ApiClient) {
   return {
-    async user(overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+    async user(
+      overrides: { email?: string; password?: string; name?: string } = {},
+    ): Promise<TestUser> {
       const n = next();
       const email = overrides.email ?? `user${n}-${process.pid}@example.com`;
       const password = overrides.password ?? `password-${n}`;
@@ -48,10 +50,17 @@ export function factory(api: ApiClient) {
     },
 
     async workspace(owner: TestUser, name = `Workspace ${next()}`): Promise<Workspace> {
-      return created(await api.post<Workspace>('/api/workspaces', { name }, { token: owner.token }), 'workspace');
+      return created(
+        await api.post<Workspace>('/api/workspaces', { name }, { token: owner.token }),
+        'workspace',
+      );
     },
 
-    async agent(owner: TestUser, workspaceId: string, body: Partial<CreateAgentRequest> = {}): Promise<Agent> {
+    async agent(
+      owner: TestUser,
+      workspaceId: string,
+      body: Partial<CreateAgentRequest> = {},
+    ): Promise<Agent> {
       const n = next();
       return created(
         await api.post<Agent>(
@@ -90,7 +99,11 @@ export function factory(api: ApiClient) {
       );
     },
 
-    async step(owner: TestUser, processId: string, content = `Step ${next()}`): Promise<ThinkingStep> {
+    async step(
+      owner: TestUser,
+      processId: string,
+      content = `Step ${next()}`,
+    ): Promise<ThinkingStep> {
       return created(
         await api.post<ThinkingStep>(
           `/api/thinking/${processId}/steps`,
@@ -101,7 +114,11 @@ export function factory(api: ApiClient) {
       );
     },
 
-    async goal(owner: TestUser, workspaceId: string, body: Partial<CreateGoalRequest> = {}): Promise<Goal> {
+    async goal(
+      owner: TestUser,
+      workspaceId: string,
+      body: Partial<CreateGoalRequest> = {},
+    ): Promise<Goal> {
       return created(
         await api.post<Goal>(
           `/api/workspaces/${workspaceId}/goals`,
@@ -112,4 +129,39 @@ export function factory(api: ApiClient) {
       );
     },
   };
+}
+
+/** A new user, added to the workspace as a member by its owner through the API. */
+export async function addMember(
+  api: ApiClient,
+  owner: TestUser,
+  workspaceId: string,
+): Promise<TestUser> {
+  const member = await factory(api).user();
+  const res = await api.post(
+    `/api/workspaces/${workspaceId}/members`,
+    { email: member.email },
+    { token: owner.token },
+  );
+  expect(res.status, `add member: ${res.text}`).toBe(201);
+  return member;
+}
+
+/** Anything that runs SQL: the test app's DataSource. */
+export interface SqlRunner {
+  query<T>(sql: string, parameters?: unknown[]): Promise<T>;
+}
+
+/** Rows in `table` matching `where`: to show that a refused request wrote nothing. */
+export async function countRows(
+  db: SqlRunner,
+  table: string,
+  where = 'true',
+  parameters: unknown[] = [],
+): Promise<number> {
+  const rows = await db.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`,
+    parameters,
+  );
+  return rows[0].n;
 }

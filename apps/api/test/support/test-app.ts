@@ -23,7 +23,9 @@ export interface TestApp {
  * The real application (same createApp as `npm start`) on its own fresh
  * database, listening on a free loopback port.
  */
-export async function startTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = AppConfig.from({
     NODE_ENV: 'test',

@@ -3,6 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { envSchema, type Env } from './config.schema.js';
 
+/** Variables whose values never appear in an error message or log. */
+const SECRETS = new Set(['DATABASE_URL', 'JWT_SECRET', 'DEMO_PASSWORD']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -54,7 +57,11 @@ export class AppConfig {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TX_TIMEOUT_MS,
     };
-    this.jwt = { secret: jwtSecret.secret, ttlSeconds: env.JWT_TTL_SECONDS, secretSource: jwtSecret.source };
+    this.jwt = {
+      secret: jwtSecret.secret,
+      ttlSeconds: env.JWT_TTL_SECONDS,
+      secretSource: jwtSecret.source,
+    };
     this.demo = {
       seed: env.DEMO_SEED,
       email: env.DEMO_EMAIL.toLowerCase(),
@@ -71,7 +78,9 @@ export class AppConfig {
         parsed.error.issues.map((issue) => {
           const name = issue.path.join('.');
           const value = source[name];
-          return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+          const shown =
+            value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value)})`;
+          return `${name}: ${issue.message}${shown}`;
         }),
       );
     }
@@ -81,7 +90,10 @@ export class AppConfig {
     }
     const jwtSecret = env.JWT_SECRET
       ? { secret: env.JWT_SECRET, source: 'env' as const }
-      : { secret: localJwtSecret(resolve(dirname(resolve(env.EMBEDDED_PG_DIR)), 'jwt-secret')), source: 'file' as const };
+      : {
+          secret: localJwtSecret(resolve(dirname(resolve(env.EMBEDDED_PG_DIR)), 'jwt-secret')),
+          source: 'file' as const,
+        };
     return new AppConfig(env, jwtSecret);
   }
 

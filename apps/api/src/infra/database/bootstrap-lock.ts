@@ -15,7 +15,9 @@ export async function withBootstrapLock<T>(url: string, work: () => Promise<T>):
     await client.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK_KEY]);
     return await work();
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK_KEY]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK_KEY])
+      .catch(() => undefined);
     await client.end().catch(() => undefined);
   }
 }

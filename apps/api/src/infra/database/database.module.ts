@@ -7,7 +7,11 @@ import { DatabaseHealth } from './database.health.js';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = (Function | EntitySchema)[];
 
-export function dataSourceOptions(config: AppConfig, url: string, entities: EntityList): DataSourceOptions {
+export function dataSourceOptions(
+  config: AppConfig,
+  url: string,
+  entities: EntityList,
+): DataSourceOptions {
   const { pool } = config;
   return {
     type: 'postgres',

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
   dir: string;
@@ -73,6 +73,7 @@ export class EmbeddedPostgres {
         `The embedded PostgreSQL server did not start on port ${port} (data in ${dir}).` +
           ` Its last output:\n${this.recentLog.slice(-15).join('')}` +
           (error instanceof Error ? `\n${error.message}` : ''),
+        { cause: error },
       );
     }
     this.instance = instance;
@@ -97,7 +98,9 @@ export class EmbeddedPostgres {
  * `postgres` user, but does not hand it the data directory. Do that here.
  */
 function prepareDataDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The parent must stay traversable for the `postgres` user; the data directory itself is private.
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+  if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
   if (userInfo().uid !== 0) return;
   const ids = lookupUser(USER);
   if (!ids) {

@@ -31,8 +31,18 @@ const REASON: Record<number, string> = {
 const PG_CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
   '23505': { status: 409, code: ErrorCode.Conflict, message: 'That already exists' },
   '23503': { status: 409, code: ErrorCode.Conflict, message: 'A referenced record does not exist' },
-  '22P02': { status: 400, code: ErrorCode.ValidationFailed, message: 'A value has the wrong format' },
+  '22P02': {
+    status: 400,
+    code: ErrorCode.ValidationFailed,
+    message: 'A value has the wrong format',
+  },
   '22001': { status: 400, code: ErrorCode.ValidationFailed, message: 'A value is too long' },
+  '23502': {
+    status: 400,
+    code: ErrorCode.ValidationFailed,
+    message: 'A required value is missing',
+  },
+  '22008': { status: 400, code: ErrorCode.ValidationFailed, message: 'A date is out of range' },
 };
 
 /**
@@ -48,9 +58,14 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
   }
 
   private toBody(exception: unknown): ErrorResponse {
@@ -71,7 +86,7 @@ export class ErrorFilter implements ExceptionFilter {
             : exception.message;
       const retainedCode =
         typeof response === 'object' && response !== null && 'code' in response
-          ? ((response as { code: ErrorCode }).code)
+          ? (response as { code: ErrorCode }).code
           : undefined;
       return errorBody(status, message, retainedCode ?? defaultCode(status));
     }

@@ -33,14 +33,24 @@ export interface Keyset {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(position: Keyset): string {
-  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`, 'utf8').toString('base64url');
+  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`, 'utf8').toString(
+    'base64url',
+  );
 }
 
 export function decodeCursor(cursor: string | undefined): Keyset | undefined {
   if (cursor === undefined) return undefined;
   const [iso, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+  const year = createdAt.getUTCFullYear();
+  if (
+    extra !== undefined ||
+    !id ||
+    !UUID.test(id) ||
+    Number.isNaN(year) ||
+    year < 1970 ||
+    year > 9999
+  ) {
     throw new DomainException(ErrorCode.InvalidCursor, 'The cursor is not one this API issued');
   }
   return { createdAt, id };

@@ -15,11 +15,20 @@ export function toAgent(entity: AgentEntity, settings: AgentSettings): Agent {
   };
 }
 
-export function toAgentLite(entity: Pick<AgentEntity, 'id' | 'name' | 'status' | 'updatedAt'>): AgentLite {
-  return { id: entity.id, name: entity.name, status: entity.status, updatedAt: entity.updatedAt.toISOString() };
+export function toAgentLite(
+  entity: Pick<AgentEntity, 'id' | 'name' | 'status' | 'updatedAt'>,
+): AgentLite {
+  return {
+    id: entity.id,
+    name: entity.name,
+    status: entity.status,
+    updatedAt: entity.updatedAt.toISOString(),
+  };
 }
 
 /** Keys in a stable order, whichever query produced them. */
 function sortedSettings(settings: AgentSettings): AgentSettings {
-  return Object.fromEntries(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

@@ -39,7 +39,9 @@ export class AgentsRepository {
 
   /** A page of a workspace's agents, newest first (settings not included). */
   listPage(workspaceId: string, page: PageRequest): Promise<AgentEntity[]> {
-    const qb = this.agents.createQueryBuilder('a').where('a.workspace_id = :workspaceId', { workspaceId });
+    const qb = this.agents
+      .createQueryBuilder('a')
+      .where('a.workspace_id = :workspaceId', { workspaceId });
     return newestFirstPage(qb, 'a', page).getMany();
   }
 
@@ -70,7 +72,10 @@ export class AgentsRepository {
   /** Which of these ids are agents of the workspace: one query. */
   async existingIds(workspaceId: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.agents.find({ select: { id: true }, where: { workspaceId, id: In(ids) } });
+    const rows = await this.agents.find({
+      select: { id: true },
+      where: { workspaceId, id: In(ids) },
+    });
     return new Set(rows.map((r) => r.id));
   }
 
@@ -99,7 +104,11 @@ export class AgentsRepository {
    * for the set keys, one delete for the removed keys.
    * `guard` sees the locked current row and may throw to abort.
    */
-  update(id: string, changes: AgentChanges, guard: (current: AgentEntity) => void): Promise<AgentEntity | null> {
+  update(
+    id: string,
+    changes: AgentChanges,
+    guard: (current: AgentEntity) => void,
+  ): Promise<AgentEntity | null> {
     return this.db.transaction(async (tx) => {
       const agents = tx.getRepository(AgentEntity);
       const current = await agents.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type Agent,
-  type AgentLite,
-  AgentStatus,
-  ErrorCode,
-  type Page,
-} from '@orch/contracts';
+import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { toAgent, toAgentLite } from './agents.mapper.js';
@@ -61,7 +55,10 @@ export class AgentsService {
       },
       (current) => {
         if (current.status === AgentStatus.Terminated) {
-          throw new DomainException(ErrorCode.AgentTerminated, 'A terminated agent cannot be changed');
+          throw new DomainException(
+            ErrorCode.AgentTerminated,
+            'A terminated agent cannot be changed',
+          );
         }
       },
     );
@@ -76,7 +73,10 @@ export class AgentsService {
   }
 
   /** For other modules: the agent if it is in the workspace and not terminated. */
-  async findActive(workspaceId: string, id: string): Promise<{ id: string; status: AgentStatus } | null> {
+  async findActive(
+    workspaceId: string,
+    id: string,
+  ): Promise<{ id: string; status: AgentStatus } | null> {
     const agent = await this.agents.findById(id);
     if (!agent || agent.workspaceId !== workspaceId) return null;
     return { id: agent.id, status: agent.status };

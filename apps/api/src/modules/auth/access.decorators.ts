@@ -54,11 +54,13 @@ declare module 'fastify' {
 }
 
 /** The authenticated user's id. */
-export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
-  const auth = ctx.switchToHttp().getRequest<FastifyRequest>().auth;
-  if (!auth) throw new Error('CurrentUser used on a route without authentication');
-  return auth;
-});
+export const CurrentUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthContext => {
+    const auth = ctx.switchToHttp().getRequest<FastifyRequest>().auth;
+    if (!auth) throw new Error('CurrentUser used on a route without authentication');
+    return auth;
+  },
+);
 
 /** The workspace the route's record belongs to, checked by the access guard. */
 export const CurrentAccess = createParamDecorator(

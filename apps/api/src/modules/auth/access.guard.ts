@@ -28,7 +28,8 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (!rule) throw new Error(`No access rule on ${context.getClass().name}.${context.getHandler().name}`);
+    if (!rule)
+      throw new Error(`No access rule on ${context.getClass().name}.${context.getHandler().name}`);
     if (rule.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -39,7 +40,11 @@ export class AccessGuard implements CanActivate {
     const id = params[rule.param];
     const notFound = new DomainException(ErrorCode.NotFound, `${rule.resource} not found`);
     if (!id || !UUID.test(id)) throw notFound;
-    const access = await this.membership.resolve(rule.resource, id.toLowerCase(), request.auth.userId);
+    const access = await this.membership.resolve(
+      rule.resource,
+      id.toLowerCase(),
+      request.auth.userId,
+    );
     if (!access) throw notFound;
     if (rule.ownerOnly && access.role !== WorkspaceRole.Owner) {
       throw new DomainException(ErrorCode.OwnerRequired, 'Only the workspace owner can do that');

@@ -25,7 +25,8 @@ export class AuthService {
     const ok = user
       ? await this.hasher.verify(user.passwordHash, dto.password)
       : await this.hasher.dummyVerify(dto.password);
-    if (!user || !ok) throw new DomainException(ErrorCode.InvalidCredentials, 'Wrong email or password');
+    if (!user || !ok)
+      throw new DomainException(ErrorCode.InvalidCredentials, 'Wrong email or password');
     return this.session(toUser(user));
   }
 

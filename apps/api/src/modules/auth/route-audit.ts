@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { API_PREFIX } from '../../infra/http/api-prefix.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
 
 export interface AuditedRoute {
@@ -46,7 +47,12 @@ export class RouteAudit implements OnApplicationBootstrap {
             controller: controllerClass.name,
             handler: name,
             method: RequestMethod[method],
-            path: '/' + [prefix, p].map((s) => s.replace(/^\/|\/$/g, '')).filter(Boolean).join('/'),
+            path:
+              '/' +
+              [API_PREFIX, prefix, p]
+                .map((s) => s.replace(/^\/|\/$/g, ''))
+                .filter(Boolean)
+                .join('/'),
             rule,
           })),
         );

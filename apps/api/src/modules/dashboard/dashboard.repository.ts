@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DASHBOARD_RECENT_DELIVERABLES, type AgentSettings, type DashboardCounts } from '@orch/contracts';
+import {
+  DASHBOARD_RECENT_DELIVERABLES,
+  type AgentSettings,
+  type AgentStatus,
+  type DashboardCounts,
+} from '@orch/contracts';
 import type { DataSource } from 'typeorm';
 import { AgentEntity } from '../agents/entities/agent.entity.js';
 import { DeliverableEntity } from '../deliverables/entities/deliverable.entity.js';
@@ -10,6 +15,8 @@ import { WorkspaceEntity } from '../workspaces/entities/workspace.entity.js';
 export interface DashboardRows {
   workspace: WorkspaceEntity;
   counts: DashboardCounts;
+  /** Over every agent of the workspace, not just the ones listed. */
+  statusCounts: Partial<Record<AgentStatus, number>>;
   agents: { agent: AgentEntity; settings: AgentSettings }[];
   recentDeliverables: DeliverableEntity[];
   goals: GoalEntity[];
@@ -36,7 +43,10 @@ export class DashboardRepository {
                 (SELECT count(*) FROM agents a WHERE a.workspace_id = w.id)::int AS agents_count,
                 (SELECT count(*) FROM deliverables d WHERE d.workspace_id = w.id)::int AS deliverables_count,
                 (SELECT count(*) FROM thinking_processes p WHERE p.workspace_id = w.id)::int AS processes_count,
-                (SELECT count(*) FROM goals g WHERE g.workspace_id = w.id)::int AS goals_count
+                (SELECT count(*) FROM goals g WHERE g.workspace_id = w.id)::int AS goals_count,
+                (SELECT COALESCE(jsonb_object_agg(s.status, s.n), '{}'::jsonb)
+                   FROM (SELECT a.status, count(*)::int AS n FROM agents a
+                          WHERE a.workspace_id = w.id GROUP BY a.status) s) AS status_counts
            FROM workspaces w WHERE w.id = $1`,
         [workspaceId],
       ),
@@ -72,6 +82,7 @@ export class DashboardRepository {
         createdAt: date(w.created_at),
         updatedAt: date(w.updated_at),
       }),
+      statusCounts: w.status_counts as Partial<Record<AgentStatus, number>>,
       counts: {
         agents: w.agents_count as number,
         deliverables: w.deliverables_count as number,

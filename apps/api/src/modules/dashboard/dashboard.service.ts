@@ -14,8 +14,9 @@ export class DashboardService {
   async get(workspaceId: string): Promise<Dashboard> {
     const rows = await this.dashboard.load(workspaceId);
     if (!rows) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
-    const agentStatusCounts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
-    for (const { agent } of rows.agents) agentStatusCounts[agent.status] += 1;
+    const agentStatusCounts = Object.fromEntries(
+      AGENT_STATUSES.map((s) => [s, rows.statusCounts[s] ?? 0]),
+    ) as Record<AgentStatus, number>;
     return {
       workspace: toWorkspace(rows.workspace),
       agents: rows.agents.map(({ agent, settings }) => toAgent(agent, settings)),

@@ -14,13 +14,19 @@ export class DeliverablesController {
 
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/deliverables')
-  list(@CurrentAccess() access: WorkspaceAccess, @Query() query: PageQueryDto): Promise<Page<Deliverable>> {
+  list(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<Deliverable>> {
     return this.deliverables.list(access.workspaceId, pageRequest(query));
   }
 
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/deliverables')
-  create(@CurrentAccess() access: WorkspaceAccess, @Body() dto: CreateDeliverableDto): Promise<Deliverable> {
+  create(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Body() dto: CreateDeliverableDto,
+  ): Promise<Deliverable> {
     return this.deliverables.create(access.workspaceId, dto);
   }
 

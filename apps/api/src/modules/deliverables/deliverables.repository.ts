@@ -5,12 +5,29 @@ import { newestFirstPage } from '../../infra/database/keyset.js';
 import type { PageRequest } from '../../infra/http/pagination.js';
 import { DeliverableEntity } from './entities/deliverable.entity.js';
 
-export type NewDeliverable = Pick<DeliverableEntity, 'workspaceId' | 'agentId' | 'title' | 'content' | 'contentHash'>;
-export type DeliverableChanges = Partial<Pick<DeliverableEntity, 'agentId' | 'title' | 'content' | 'contentHash'>>;
+export type NewDeliverable = Pick<
+  DeliverableEntity,
+  'workspaceId' | 'agentId' | 'title' | 'content' | 'contentHash'
+>;
+export type DeliverableChanges = Partial<
+  Pick<DeliverableEntity, 'agentId' | 'title' | 'content' | 'contentHash'>
+>;
 
 /** The display-content columns are left out of reads until something renders them. */
-const LIST_COLUMNS = ['id', 'workspaceId', 'agentId', 'title', 'content', 'contentHash', 'createdAt', 'updatedAt'] as const;
-const LIST_SELECT = Object.fromEntries(LIST_COLUMNS.map((c) => [c, true])) as Record<(typeof LIST_COLUMNS)[number], true>;
+const LIST_COLUMNS = [
+  'id',
+  'workspaceId',
+  'agentId',
+  'title',
+  'content',
+  'contentHash',
+  'createdAt',
+  'updatedAt',
+] as const;
+const LIST_SELECT = Object.fromEntries(LIST_COLUMNS.map((c) => [c, true])) as Record<
+  (typeof LIST_COLUMNS)[number],
+  true
+>;
 
 @Injectable()
 export class DeliverablesRepository {
@@ -43,7 +60,7 @@ export class DeliverablesRepository {
       .update(DeliverableEntity)
       .set({ ...changes, updatedAt: () => 'now()' })
       .where('id = :id', { id })
-      .returning(['id', 'workspace_id', 'agent_id', 'title', 'content', 'content_hash', 'created_at', 'updated_at'])
+      .returning('*')
       .execute();
     const row = (result.raw as Record<string, unknown>[])[0];
     if (!row) return null;

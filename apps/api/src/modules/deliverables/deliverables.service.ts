@@ -46,18 +46,25 @@ export class DeliverablesService {
     await this.assertAgentInWorkspace(workspaceId, dto.agentId);
     const updated = await this.deliverables.update(id, {
       ...(dto.title !== undefined ? { title: dto.title.trim() } : {}),
-      ...(dto.content !== undefined ? { content: dto.content, contentHash: contentHash(dto.content) } : {}),
+      ...(dto.content !== undefined
+        ? { content: dto.content, contentHash: contentHash(dto.content) }
+        : {}),
       ...(dto.agentId !== undefined ? { agentId: dto.agentId } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
     return toDeliverable(updated);
   }
 
-  private async assertAgentInWorkspace(workspaceId: string, agentId: string | null | undefined): Promise<void> {
+  private async assertAgentInWorkspace(
+    workspaceId: string,
+    agentId: string | null | undefined,
+  ): Promise<void> {
     if (!agentId) return;
     const found = await this.agents.existingIds(workspaceId, [agentId.toLowerCase()]);
     if (found.size === 0) {
-      throw new ValidationFailedException([{ field: 'agentId', messages: ['agentId is not an agent of this workspace'] }]);
+      throw new ValidationFailedException([
+        { field: 'agentId', messages: ['agentId is not an agent of this workspace'] },
+      ]);
     }
   }
 }

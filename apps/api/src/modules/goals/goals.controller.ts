@@ -14,7 +14,10 @@ export class GoalsController {
 
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/goals')
-  list(@CurrentAccess() access: WorkspaceAccess, @Query() query: PageQueryDto): Promise<Page<Goal>> {
+  list(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<Goal>> {
     return this.goals.list(access.workspaceId, pageRequest(query));
   }
 

@@ -7,10 +7,19 @@ import { GoalEntity } from './entities/goal.entity.js';
 
 export type NewGoal = Pick<
   GoalEntity,
-  'workspaceId' | 'title' | 'description' | 'agentIds' | 'targetDeliverables' | 'windowHours' | 'nextCheckAt'
+  | 'workspaceId'
+  | 'title'
+  | 'description'
+  | 'agentIds'
+  | 'targetDeliverables'
+  | 'windowHours'
+  | 'nextCheckAt'
 >;
 export type GoalChanges = Partial<
-  Pick<GoalEntity, 'title' | 'description' | 'agentIds' | 'targetDeliverables' | 'windowHours' | 'status'>
+  Pick<
+    GoalEntity,
+    'title' | 'description' | 'agentIds' | 'targetDeliverables' | 'windowHours' | 'status'
+  >
 >;
 
 @Injectable()
@@ -26,7 +35,9 @@ export class GoalsRepository {
   }
 
   listPage(workspaceId: string, page: PageRequest): Promise<GoalEntity[]> {
-    const qb = this.goals.createQueryBuilder('g').where('g.workspace_id = :workspaceId', { workspaceId });
+    const qb = this.goals
+      .createQueryBuilder('g')
+      .where('g.workspace_id = :workspaceId', { workspaceId });
     return newestFirstPage(qb, 'g', page).getMany();
   }
 

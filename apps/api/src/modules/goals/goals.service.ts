@@ -40,12 +40,16 @@ export class GoalsService {
   }
 
   async update(workspaceId: string, id: string, dto: UpdateGoalDto): Promise<Goal> {
-    const agentIds = dto.agentIds ? await this.checkedAgentIds(workspaceId, dto.agentIds) : undefined;
+    const agentIds = dto.agentIds
+      ? await this.checkedAgentIds(workspaceId, dto.agentIds)
+      : undefined;
     const goal = await this.goals.update(id, {
       ...(dto.title !== undefined ? { title: dto.title.trim() } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
       ...(agentIds !== undefined ? { agentIds } : {}),
-      ...(dto.targetDeliverables !== undefined ? { targetDeliverables: dto.targetDeliverables } : {}),
+      ...(dto.targetDeliverables !== undefined
+        ? { targetDeliverables: dto.targetDeliverables }
+        : {}),
       ...(dto.windowHours !== undefined ? { windowHours: dto.windowHours } : {}),
       ...(dto.status !== undefined ? { status: dto.status } : {}),
     });

@@ -17,6 +17,10 @@ export class HealthController {
     const database = await this.database.check();
     const ok = database.status === 'up';
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'error', uptimeSeconds: Math.round(process.uptime()), checks: { database } };
+    return {
+      status: ok ? 'ok' : 'error',
+      uptimeSeconds: Math.round(process.uptime()),
+      checks: { database },
+    };
   }
 }

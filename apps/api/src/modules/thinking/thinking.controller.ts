@@ -1,9 +1,19 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Page, ThinkingProcess, ThinkingProcessWithSteps, ThinkingStep } from '@orch/contracts';
+import type {
+  Page,
+  ThinkingProcess,
+  ThinkingProcessWithSteps,
+  ThinkingStep,
+} from '@orch/contracts';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
-import { AppendStepDto, StartThinkingDto, ThinkingQueryDto, UpdateThinkingProcessDto } from './dto/thinking.dto.js';
+import {
+  AppendStepDto,
+  StartThinkingDto,
+  ThinkingQueryDto,
+  UpdateThinkingProcessDto,
+} from './dto/thinking.dto.js';
 import { ThinkingService } from './thinking.service.js';
 
 @ApiTags('thinking')
@@ -23,7 +33,10 @@ export class ThinkingController {
 
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/thinking')
-  start(@CurrentAccess() access: WorkspaceAccess, @Body() dto: StartThinkingDto): Promise<ThinkingProcess> {
+  start(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Body() dto: StartThinkingDto,
+  ): Promise<ThinkingProcess> {
     return this.thinking.start(access.workspaceId, dto);
   }
 
@@ -35,19 +48,28 @@ export class ThinkingController {
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Patch('thinking/:processId')
-  update(@Param('processId') processId: string, @Body() dto: UpdateThinkingProcessDto): Promise<ThinkingProcess> {
+  update(
+    @Param('processId') processId: string,
+    @Body() dto: UpdateThinkingProcessDto,
+  ): Promise<ThinkingProcess> {
     return this.thinking.update(processId, dto);
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Get('thinking/:processId/steps')
-  listSteps(@Param('processId') processId: string, @Query() query: PageQueryDto): Promise<Page<ThinkingStep>> {
+  listSteps(
+    @Param('processId') processId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<ThinkingStep>> {
     return this.thinking.listSteps(processId, pageRequest(query));
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Post('thinking/:processId/steps')
-  appendStep(@Param('processId') processId: string, @Body() dto: AppendStepDto): Promise<ThinkingStep> {
+  appendStep(
+    @Param('processId') processId: string,
+    @Body() dto: AppendStepDto,
+  ): Promise<ThinkingStep> {
     return this.thinking.appendStep(processId, dto);
   }
 }

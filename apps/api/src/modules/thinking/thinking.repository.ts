@@ -30,7 +30,9 @@ export class ThinkingRepository {
   }
 
   listRecentProcesses(workspaceId: string, page: PageRequest): Promise<ThinkingProcessEntity[]> {
-    const qb = this.processes.createQueryBuilder('p').where('p.workspace_id = :workspaceId', { workspaceId });
+    const qb = this.processes
+      .createQueryBuilder('p')
+      .where('p.workspace_id = :workspaceId', { workspaceId });
     return newestFirstPage(qb, 'p', page).getMany();
   }
 
@@ -40,7 +42,10 @@ export class ThinkingRepository {
    * thinking_steps(process_id, created_at, id) read backwards. Steps come back
    * oldest first within each process.
    */
-  async latestStepsOf(processIds: string[], stepsEach: number): Promise<Map<string, ThinkingStepEntity[]>> {
+  async latestStepsOf(
+    processIds: string[],
+    stepsEach: number,
+  ): Promise<Map<string, ThinkingStepEntity[]>> {
     const byProcess = new Map<string, ThinkingStepEntity[]>(processIds.map((id) => [id, []]));
     if (processIds.length === 0 || stepsEach === 0) return byProcess;
     const rows = await this.db.query<StepRow[]>(
@@ -75,12 +80,30 @@ export class ThinkingRepository {
     return oldestFirstPage(qb, 's', page).getMany();
   }
 
-  createProcess(workspaceId: string, agentId: string, title: string): Promise<ThinkingProcessEntity> {
+  createProcess(
+    workspaceId: string,
+    agentId: string,
+    title: string,
+  ): Promise<ThinkingProcessEntity> {
     return this.processes.save(this.processes.create({ workspaceId, agentId, title }));
   }
 
-  async updateStatus(id: string, status: ThinkingProcessStatus): Promise<ThinkingProcessEntity | null> {
-    await this.processes.update({ id }, { status, updatedAt: () => 'now()' });
+  /** Returns the process as it is afterwards; the caller compares statuses. */
+  async updateStatus(
+    id: string,
+    status: ThinkingProcessStatus,
+  ): Promise<ThinkingProcessEntity | null> {
+    // Only a running process changes status; a closed one stays as it ended.
+    await this.processes
+      .createQueryBuilder()
+      .update(ThinkingProcessEntity)
+      .set({ status, updatedAt: () => 'now()' })
+      .where('id = :id AND status = :running AND status <> :status', {
+        id,
+        status,
+        running: ThinkingProcessStatus.Running,
+      })
+      .execute();
     return this.findProcess(id);
   }
 
@@ -88,7 +111,11 @@ export class ThinkingRepository {
    * Appends a step only while the process is running, and touches the
    * process's updated_at, in one statement. Null when the process is closed.
    */
-  async appendStep(processId: string, kind: ThinkingStepKind, content: string): Promise<ThinkingStepEntity | null> {
+  async appendStep(
+    processId: string,
+    kind: ThinkingStepKind,
+    content: string,
+  ): Promise<ThinkingStepEntity | null> {
     const rows = await this.db.query<StepRow[]>(
       `WITH open AS (
          UPDATE thinking_processes SET updated_at = now()

@@ -13,7 +13,12 @@ import { DomainException } from '../../infra/http/domain.exception.js';
 import { decodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { ValidationFailedException } from '../../infra/http/validation.js';
 import { AgentsService } from '../agents/agents.service.js';
-import type { AppendStepDto, StartThinkingDto, ThinkingQueryDto, UpdateThinkingProcessDto } from './dto/thinking.dto.js';
+import type {
+  AppendStepDto,
+  StartThinkingDto,
+  ThinkingQueryDto,
+  UpdateThinkingProcessDto,
+} from './dto/thinking.dto.js';
 import { toThinkingProcess, toThinkingStep } from './thinking.mapper.js';
 import { ThinkingRepository } from './thinking.repository.js';
 
@@ -25,10 +30,16 @@ export class ThinkingService {
   ) {}
 
   /** The most recent processes with their latest steps: two queries whatever the counts. */
-  async listRecentWithSteps(workspaceId: string, query: ThinkingQueryDto): Promise<Page<ThinkingProcessWithSteps>> {
+  async listRecentWithSteps(
+    workspaceId: string,
+    query: ThinkingQueryDto,
+  ): Promise<Page<ThinkingProcessWithSteps>> {
     const limit = query.processes ?? THINKING_PROCESSES_DEFAULT;
     const stepsEach = query.stepsPerProcess ?? THINKING_STEPS_PER_PROCESS_DEFAULT;
-    const processes = await this.thinking.listRecentProcesses(workspaceId, { limit, after: decodeCursor(query.cursor) });
+    const processes = await this.thinking.listRecentProcesses(workspaceId, {
+      limit,
+      after: decodeCursor(query.cursor),
+    });
     const steps = await this.thinking.latestStepsOf(
       processes.slice(0, limit).map((p) => p.id),
       stepsEach,
@@ -41,31 +52,51 @@ export class ThinkingService {
 
   async get(id: string): Promise<ThinkingProcess> {
     const process = await this.thinking.findProcess(id);
-    if (!process) throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
+    if (!process)
+      throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
     return toThinkingProcess(process);
   }
 
   async start(workspaceId: string, dto: StartThinkingDto): Promise<ThinkingProcess> {
     const agent = await this.agents.findActive(workspaceId, dto.agentId.toLowerCase());
     if (!agent) {
-      throw new ValidationFailedException([{ field: 'agentId', messages: ['agentId is not an agent of this workspace'] }]);
+      throw new ValidationFailedException([
+        { field: 'agentId', messages: ['agentId is not an agent of this workspace'] },
+      ]);
     }
     if (agent.status === AgentStatus.Terminated) {
-      throw new DomainException(ErrorCode.AgentTerminated, 'A terminated agent cannot start thinking');
+      throw new DomainException(
+        ErrorCode.AgentTerminated,
+        'A terminated agent cannot start thinking',
+      );
     }
-    return toThinkingProcess(await this.thinking.createProcess(workspaceId, agent.id, dto.title.trim()));
+    return toThinkingProcess(
+      await this.thinking.createProcess(workspaceId, agent.id, dto.title.trim()),
+    );
   }
 
   async update(id: string, dto: UpdateThinkingProcessDto): Promise<ThinkingProcess> {
-    const process = dto.status ? await this.thinking.updateStatus(id, dto.status) : await this.thinking.findProcess(id);
-    if (!process) throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
+    const process = dto.status
+      ? await this.thinking.updateStatus(id, dto.status)
+      : await this.thinking.findProcess(id);
+    if (!process)
+      throw DomainException.notFound(ErrorCode.ThinkingProcessNotFound, 'Thinking process');
+    if (dto.status && process.status !== dto.status) {
+      throw new DomainException(
+        ErrorCode.ThinkingProcessClosed,
+        `The process has ${process.status}; a closed process keeps its status`,
+      );
+    }
     return toThinkingProcess(process);
   }
 
   async appendStep(processId: string, dto: AppendStepDto): Promise<ThinkingStep> {
     const step = await this.thinking.appendStep(processId, dto.kind, dto.content);
     if (!step) {
-      throw new DomainException(ErrorCode.ThinkingProcessClosed, 'Steps can only be added to a running process');
+      throw new DomainException(
+        ErrorCode.ThinkingProcessClosed,
+        'Steps can only be added to a running process',
+      );
     }
     return toThinkingStep(step);
   }

@@ -20,7 +20,9 @@ export class UsersRepository {
   }
 
   /** Inserts unless the email is taken; returns null when it is (no exception round trip). */
-  async insertIfEmailFree(user: Pick<UserEntity, 'email' | 'name' | 'passwordHash'>): Promise<UserEntity | null> {
+  async insertIfEmailFree(
+    user: Pick<UserEntity, 'email' | 'name' | 'passwordHash'>,
+  ): Promise<UserEntity | null> {
     const rows = await this.users
       .createQueryBuilder()
       .insert()

@@ -25,13 +25,19 @@ export class UsersService {
   async get(id: string): Promise<User> {
     const user = await this.users.findById(id);
     // A valid token for a deleted user is as good as no token.
-    if (!user) throw new DomainException(ErrorCode.Unauthenticated, 'The token is invalid or has expired');
+    if (!user)
+      throw new DomainException(ErrorCode.Unauthenticated, 'The token is invalid or has expired');
     return toUser(user);
   }
 
   async create(email: string, name: string, passwordHash: string): Promise<User> {
-    const user = await this.users.insertIfEmailFree({ email: normaliseEmail(email), name: name.trim(), passwordHash });
-    if (!user) throw new DomainException(ErrorCode.EmailTaken, 'An account with that email already exists');
+    const user = await this.users.insertIfEmailFree({
+      email: normaliseEmail(email),
+      name: name.trim(),
+      passwordHash,
+    });
+    if (!user)
+      throw new DomainException(ErrorCode.EmailTaken, 'An account with that email already exists');
     return toUser(user);
   }
 }

@@ -32,7 +32,10 @@ export class MembershipRepository {
         : `SELECT m.workspace_id, m.role FROM ${RESOURCE_TABLE[resource]} r
              JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.user_id = $2
             WHERE r.id = $1`;
-    const rows = await this.db.query<{ workspace_id: string; role: WorkspaceRole }[]>(sql, [id, userId]);
+    const rows = await this.db.query<{ workspace_id: string; role: WorkspaceRole }[]>(sql, [
+      id,
+      userId,
+    ]);
     return rows.length > 0 ? { workspaceId: rows[0].workspace_id, role: rows[0].role } : null;
   }
 }

@@ -21,7 +21,10 @@ export class WorkspacesController {
 
   @Authenticated()
   @Get()
-  list(@CurrentUser() user: AuthContext, @Query() query: PageQueryDto): Promise<Page<WorkspaceForUser>> {
+  list(
+    @CurrentUser() user: AuthContext,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<WorkspaceForUser>> {
     return this.workspaces.listForUser(user.userId, pageRequest(query));
   }
 
@@ -39,7 +42,10 @@ export class WorkspacesController {
 
   @WorkspaceScoped('workspace', { ownerOnly: true })
   @Patch(':id')
-  update(@CurrentAccess() access: WorkspaceAccess, @Body() dto: UpdateWorkspaceDto): Promise<Workspace> {
+  update(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Body() dto: UpdateWorkspaceDto,
+  ): Promise<Workspace> {
     return this.workspaces.update(access.workspaceId, dto);
   }
 
@@ -52,7 +58,10 @@ export class WorkspacesController {
 
   @WorkspaceScoped('workspace', { ownerOnly: true })
   @Post(':id/members')
-  addMember(@CurrentAccess() access: WorkspaceAccess, @Body() dto: AddMemberDto): Promise<WorkspaceMember> {
+  addMember(
+    @CurrentAccess() access: WorkspaceAccess,
+    @Body() dto: AddMemberDto,
+  ): Promise<WorkspaceMember> {
     return this.workspaces.addMember(access.workspaceId, dto.email);
   }
 }

@@ -28,16 +28,26 @@ export class WorkspacesRepository {
   async listForUser(userId: string, page: PageRequest): Promise<WorkspaceWithRole[]> {
     const qb = this.workspaces
       .createQueryBuilder('w')
-      .innerJoin(WorkspaceMemberEntity, 'm', 'm.workspace_id = w.id AND m.user_id = :userId', { userId })
+      .innerJoin(WorkspaceMemberEntity, 'm', 'm.workspace_id = w.id AND m.user_id = :userId', {
+        userId,
+      })
       .addSelect('m.role', 'member_role');
-    const { entities, raw } = await newestFirstPage(qb, 'w', page).getRawAndEntities<{ member_role: WorkspaceRole }>();
+    const { entities, raw } = await newestFirstPage(qb, 'w', page).getRawAndEntities<{
+      member_role: WorkspaceRole;
+    }>();
     return entities.map((workspace, i) => ({ workspace, role: raw[i].member_role }));
   }
 
   /** The workspace and its owner's membership, together or not at all. */
-  createWithOwner(ownerId: string, name: string, description: string | null): Promise<WorkspaceEntity> {
+  createWithOwner(
+    ownerId: string,
+    name: string,
+    description: string | null,
+  ): Promise<WorkspaceEntity> {
     return this.db.transaction(async (tx) => {
-      const workspace = await tx.getRepository(WorkspaceEntity).save({ name, description, ownerId });
+      const workspace = await tx
+        .getRepository(WorkspaceEntity)
+        .save({ name, description, ownerId });
       await tx
         .getRepository(WorkspaceMemberEntity)
         .insert({ workspaceId: workspace.id, userId: ownerId, role: WorkspaceRole.Owner });
@@ -46,7 +56,10 @@ export class WorkspacesRepository {
   }
 
   /** Updates and returns the row in one statement. */
-  async update(id: string, changes: Partial<Pick<WorkspaceEntity, 'name' | 'description'>>): Promise<WorkspaceEntity | null> {
+  async update(
+    id: string,
+    changes: Partial<Pick<WorkspaceEntity, 'name' | 'description'>>,
+  ): Promise<WorkspaceEntity | null> {
     const result = await this.workspaces
       .createQueryBuilder()
       .update(WorkspaceEntity)
@@ -70,7 +83,7 @@ export class WorkspacesRepository {
       .into(WorkspaceMemberEntity)
       .values({ workspaceId, userId, role: WorkspaceRole.Member })
       .orIgnore()
-      .returning(['created_at'])
+      .returning('*')
       .execute();
     const rows = result.raw as { created_at: Date }[];
     if (rows.length === 0) return null;

@@ -36,7 +36,9 @@ export class WorkspacesService {
   }
 
   async create(ownerId: string, dto: CreateWorkspaceDto): Promise<Workspace> {
-    return toWorkspace(await this.workspaces.createWithOwner(ownerId, dto.name.trim(), dto.description ?? null));
+    return toWorkspace(
+      await this.workspaces.createWithOwner(ownerId, dto.name.trim(), dto.description ?? null),
+    );
   }
 
   async update(id: string, dto: UpdateWorkspaceDto): Promise<Workspace> {
@@ -56,7 +58,14 @@ export class WorkspacesService {
     const user = await this.users.findByEmail(email);
     if (!user) throw new DomainException(ErrorCode.UserNotFound, 'No user has that email');
     const member = await this.workspaces.addMember(workspaceId, user.id);
-    if (!member) throw new DomainException(ErrorCode.AlreadyMember, 'That user is already a member');
-    return toMember({ userId: user.id, email: user.email, name: user.name, role: member.role, createdAt: member.createdAt });
+    if (!member)
+      throw new DomainException(ErrorCode.AlreadyMember, 'That user is already a member');
+    return toMember({
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role: member.role,
+      createdAt: member.createdAt,
+    });
   }
 }

@@ -16,6 +16,7 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { IsNotBlank, IsOmittable } from '../../../infra/http/validators.js';
 import { PageQueryDto } from '../../../infra/http/pagination.js';
 
 export const MAX_SETTINGS = 50;
@@ -40,7 +41,8 @@ function IsSettingsMap(nullable: boolean, options?: ValidationOptions) {
             entries.length <= MAX_SETTINGS &&
             entries.every(
               ([k, v]) =>
-                KEY.test(k) && ((typeof v === 'string' && v.length <= 2000) || (nullable && v === null)),
+                KEY.test(k) &&
+                ((typeof v === 'string' && v.length <= 2000) || (nullable && v === null)),
             )
           );
         },
@@ -52,12 +54,14 @@ export class CreateAgentDto implements CreateAgentRequest {
   @ApiProperty({ example: 'Researcher' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   name!: string;
 
   @ApiProperty({ example: 'Finds and summarises sources' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   role!: string;
 
@@ -65,6 +69,7 @@ export class CreateAgentDto implements CreateAgentRequest {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   model?: string;
 
@@ -77,28 +82,31 @@ export class CreateAgentDto implements CreateAgentRequest {
 
 export class UpdateAgentDto implements UpdateAgentRequest {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   role?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   model?: string;
 
   @ApiPropertyOptional({ enum: AGENT_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(AGENT_STATUSES)
   status?: AgentStatus;
 
@@ -107,7 +115,7 @@ export class UpdateAgentDto implements UpdateAgentRequest {
     additionalProperties: { type: 'string', nullable: true },
     description: 'Keys to set; a key set to null is removed',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   @IsSettingsMap(true)
   settings?: Record<string, string | null>;

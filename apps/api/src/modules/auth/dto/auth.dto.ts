@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { LoginRequest, RegisterRequest } from '@orch/contracts';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotBlank } from '../../../infra/http/validators.js';
 
 export class RegisterDto implements RegisterRequest {
   @ApiProperty({ example: 'ada@example.com' })
@@ -17,6 +18,7 @@ export class RegisterDto implements RegisterRequest {
   @ApiProperty({ example: 'Ada Lovelace' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   name!: string;
 }

@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type CreateGoalRequest, GOAL_STATUSES, type GoalStatus, type UpdateGoalRequest } from '@orch/contracts';
+import {
+  type CreateGoalRequest,
+  GOAL_STATUSES,
+  type GoalStatus,
+  type UpdateGoalRequest,
+} from '@orch/contracts';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,6 +19,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsNotBlank, IsOmittable } from '../../../infra/http/validators.js';
 
 class GoalFieldsDto {
   @ApiPropertyOptional({ nullable: true })
@@ -24,7 +30,7 @@ class GoalFieldsDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
@@ -39,7 +45,7 @@ class GoalFieldsDto {
   targetDeliverables?: number | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 8760, default: 24 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(8760)
@@ -50,20 +56,22 @@ export class CreateGoalDto extends GoalFieldsDto implements CreateGoalRequest {
   @ApiProperty({ example: 'Ship 5 research briefs a day' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   title!: string;
 }
 
 export class UpdateGoalDto extends GoalFieldsDto implements UpdateGoalRequest {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   title?: string;
 
   @ApiPropertyOptional({ enum: GOAL_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(GOAL_STATUSES)
   status?: GoalStatus;
 }

@@ -21,7 +21,12 @@ export class GoalEntity {
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
-  @Column({ type: 'enum', enum: GOAL_STATUSES, enumName: 'goal_status', default: GoalStatus.Active })
+  @Column({
+    type: 'enum',
+    enum: GOAL_STATUSES,
+    enumName: 'goal_status',
+    default: GoalStatus.Active,
+  })
   status!: GoalStatus;
 
   /** 0..100, kept by the goal monitor. */

@@ -14,10 +14,25 @@ import {
   type UpdateThinkingProcessRequest,
 } from '@orch/contracts';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { IsNotBlank, IsOmittable } from '../../../infra/http/validators.js';
 
 export class ThinkingQueryDto implements ThinkingQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: THINKING_PROCESSES_MAX, default: THINKING_PROCESSES_DEFAULT })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: THINKING_PROCESSES_MAX,
+    default: THINKING_PROCESSES_DEFAULT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -52,13 +67,14 @@ export class StartThinkingDto implements StartThinkingRequest {
   @ApiProperty({ example: 'Plan the Q3 competitor review' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   title!: string;
 }
 
 export class UpdateThinkingProcessDto implements UpdateThinkingProcessRequest {
   @ApiPropertyOptional({ enum: THINKING_PROCESS_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(THINKING_PROCESS_STATUSES)
   status?: ThinkingProcessStatus;
 }
@@ -71,6 +87,7 @@ export class AppendStepDto implements AppendStepRequest {
   @ApiProperty({ example: 'The pricing page changed on Tuesday.' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(20_000)
   content!: string;
 }

@@ -14,7 +14,10 @@ export class ThinkingProcessEntity {
   workspaceId!: string;
 
   @ManyToOne(() => WorkspaceEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'fk_thinking_processes_workspace_id' })
+  @JoinColumn({
+    name: 'workspace_id',
+    foreignKeyConstraintName: 'fk_thinking_processes_workspace_id',
+  })
   workspace?: WorkspaceEntity;
 
   @Column({ name: 'agent_id', type: 'uuid' })

@@ -1,11 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { AddMemberRequest, CreateWorkspaceRequest, UpdateWorkspaceRequest } from '@orch/contracts';
+import type {
+  AddMemberRequest,
+  CreateWorkspaceRequest,
+  UpdateWorkspaceRequest,
+} from '@orch/contracts';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsNotBlank, IsOmittable } from '../../../infra/http/validators.js';
 
 export class CreateWorkspaceDto implements CreateWorkspaceRequest {
   @ApiProperty({ example: 'Research team' })
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(120)
   name!: string;
 
@@ -19,9 +25,10 @@ export class CreateWorkspaceDto implements CreateWorkspaceRequest {
 
 export class UpdateWorkspaceDto implements UpdateWorkspaceRequest {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
+  @IsNotBlank()
   @MaxLength(120)
   name?: string;
 

@@ -11,17 +11,28 @@ import { WorkspaceEntity } from './workspace.entity.js';
 @Entity({ name: 'workspace_members' })
 @Index('idx_workspace_members_user_id_workspace_id', ['userId', 'workspaceId'])
 export class WorkspaceMemberEntity {
-  @PrimaryColumn({ name: 'workspace_id', type: 'uuid', primaryKeyConstraintName: 'pk_workspace_members' })
+  @PrimaryColumn({
+    name: 'workspace_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'pk_workspace_members',
+  })
   workspaceId!: string;
 
-  @PrimaryColumn({ name: 'user_id', type: 'uuid', primaryKeyConstraintName: 'pk_workspace_members' })
+  @PrimaryColumn({
+    name: 'user_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'pk_workspace_members',
+  })
   userId!: string;
 
   @Column({ type: 'enum', enum: WORKSPACE_ROLES, enumName: 'workspace_role' })
   role!: WorkspaceRole;
 
   @ManyToOne(() => WorkspaceEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'fk_workspace_members_workspace_id' })
+  @JoinColumn({
+    name: 'workspace_id',
+    foreignKeyConstraintName: 'fk_workspace_members_workspace_id',
+  })
   workspace?: WorkspaceEntity;
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppConfig, ConfigError } from './app-config.js';
+import { envSchema } from './config.schema.js';
+
+const base = { JWT_SECRET: 'x'.repeat(32) };
+
+describe('AppConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = AppConfig.from(base);
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.pool).toEqual({
+      max: 10,
+      connectTimeoutMs: 5000,
+      idleTimeoutMs: 30000,
+      statementTimeoutMs: 15000,
+      idleInTransactionTimeoutMs: 10000,
+    });
+    expect(config.demo).toMatchObject({
+      seed: true,
+      email: 'demo@example.com',
+      password: 'demo-password',
+    });
+  });
+
+  it('names every bad variable and the value it got', () => {
+    let error: unknown;
+    try {
+      AppConfig.from({ ...base, PORT: 'eighty', DB_POOL_MAX: '0', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('"eighty"');
+    expect(message).toContain('DB_POOL_MAX');
+    expect(message).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect((error as ConfigError).problems).toHaveLength(3);
+  });
+
+  it('treats an empty DATABASE_URL as unset and refuses production without JWT_SECRET', () => {
+    expect(AppConfig.from({ ...base, DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(() => AppConfig.from({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => AppConfig.from({ JWT_SECRET: 'short' })).toThrow(
+      /JWT_SECRET: must be at least 32/,
+    );
+  });
+
+  it('.env.example lists exactly the variables the schema reads, with the same defaults', () => {
+    const example = readFileSync(join(__dirname, '../../../../../.env.example'), 'utf8');
+    const entries = Object.fromEntries(
+      example
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(entries).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    const defaults = envSchema.parse({});
+    for (const [name, value] of Object.entries(entries)) {
+      const expected = (defaults as Record<string, unknown>)[name];
+      expect(value, name).toBe(expected === undefined ? '' : String(expected));
+    }
+  });
+});
