@@ -13,12 +13,17 @@ const contracts = {
  */
 export default defineConfig({
   test: {
+    // CI also writes a JSON report: tools/ci/check-test-report.mjs fails the run when no test ran.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]]
+      : ['default'],
     projects: [
       {
         resolve: { alias: contracts },
         test: {
           name: 'unit',
           environment: 'node',
+          sequence: { groupOrder: 0 },
           include: ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts'],
         },
       },
@@ -27,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'api',
           environment: 'node',
+          sequence: { groupOrder: 1 },
           include: ['apps/api/test/**/*.spec.ts'],
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           pool: 'forks',
@@ -40,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          sequence: { groupOrder: 2 },
           include: ['apps/web/e2e/**/*.e2e.ts'],
           pool: 'forks',
           fileParallelism: false,

@@ -120,7 +120,15 @@ export async function startServer(
       databaseUrl,
       timings,
       close: async () => {
-        await app.close();
+        // Fastify closes idle keep-alive sockets once, at the start of close(); a socket
+        // still busy then would hold close() open after its response. Keep sweeping.
+        const server = app.getHttpServer();
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await embedded?.stop();
       },
     };

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 // The web tsconfig covers e2e/ with browser types only; this code runs in Node.
 
 import { type ChildProcess, spawn } from 'node:child_process';

