@@ -11,6 +11,7 @@ import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { DeliverablesModule } from './modules/deliverables/deliverables.module.js';
 import { GoalsModule } from './modules/goals/goals.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { PerformanceModule } from './modules/performance/performance.module.js';
 import { ThinkingModule } from './modules/thinking/thinking.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         GoalsModule,
         DashboardModule,
         HealthModule,
+        PerformanceModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

@@ -9,6 +9,7 @@ import { withBootstrapLock } from './infra/database/bootstrap-lock.js';
 import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
+import { registerRequestContext } from './infra/http/request-context.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { serveWebApp } from './infra/http/web-app.js';
 
@@ -39,6 +40,7 @@ export async function createApp(
       abortOnError: false,
     },
   );
+  registerRequestContext(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
 

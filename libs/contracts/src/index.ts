@@ -9,3 +9,4 @@ export * from './thinking.js';
 export * from './goals.js';
 export * from './dashboard.js';
 export * from './health.js';
+export * from './performance.js';

@@ -47,3 +47,14 @@ export interface AppendStepRequest {
   kind: ThinkingStepKind;
   content: string;
 }
+
+export const APPEND_STEPS_MAX = 100;
+
+/** Several steps in one request, stored in one statement, in this order. */
+export interface AppendStepsRequest {
+  steps: AppendStepRequest[];
+}
+
+export interface AppendStepsResponse {
+  items: ThinkingStep[];
+}

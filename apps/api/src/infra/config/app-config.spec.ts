@@ -59,10 +59,14 @@ describe('AppConfig', () => {
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
     expect(Object.keys(entries).sort()).toEqual(Object.keys(envSchema.shape).sort());
-    const defaults = envSchema.parse({});
+    // Each documented value parses to the schema's own default.
+    const defaults = envSchema.parse({}) as Record<string, unknown>;
     for (const [name, value] of Object.entries(entries)) {
-      const expected = (defaults as Record<string, unknown>)[name];
-      expect(value, name).toBe(expected === undefined ? '' : String(expected));
+      const parsed = envSchema.parse({ [name]: value === '' ? undefined : value }) as Record<
+        string,
+        unknown
+      >;
+      expect(parsed[name], name).toEqual(defaults[name]);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { OptimizationName } from '@orch/contracts';
 import { envSchema, type Env } from './config.schema.js';
 
 /** Variables whose values never appear in an error message or log. */
@@ -37,6 +38,8 @@ export class AppConfig {
   readonly databaseUrl: string | undefined;
   readonly embeddedPg: { dir: string; port: number };
   readonly pool: DatabasePoolConfig;
+  readonly slowQueryMs: number;
+  readonly optimizations: ReadonlySet<OptimizationName>;
   readonly jwt: { secret: string; ttlSeconds: number; secretSource: 'env' | 'file' };
   readonly demo: { seed: boolean; email: string; password: string; name: string };
 
@@ -57,6 +60,8 @@ export class AppConfig {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TX_TIMEOUT_MS,
     };
+    this.slowQueryMs = env.DB_SLOW_QUERY_MS;
+    this.optimizations = new Set(env.OPTIMIZATIONS);
     this.jwt = {
       secret: jwtSecret.secret,
       ttlSeconds: env.JWT_TTL_SECONDS,

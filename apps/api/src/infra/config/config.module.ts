@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Optimizations } from '../optimizations/optimizations.js';
 import { AppConfig } from './app-config.js';
 
 @Global()
@@ -7,8 +8,11 @@ export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: Optimizations, useValue: new Optimizations(config.optimizations) },
+      ],
+      exports: [AppConfig, Optimizations],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { OPTIMIZATION_NAMES, type OptimizationName } from '@orch/contracts';
 import { z } from 'zod';
 
 const bool = z
@@ -14,6 +15,29 @@ const optionalString = z
  * Every environment variable the API reads, with its default. `.env.example`
  * lists the same set; a test keeps the two in step.
  */
+/** `all`, `none`, or a comma list of the optimizations to keep on. */
+const optimizations = z
+  .string()
+  .default('all')
+  .transform((value, ctx): OptimizationName[] => {
+    const v = value.trim().toLowerCase();
+    if (v === 'all' || v === '') return [...OPTIMIZATION_NAMES];
+    if (v === 'none') return [];
+    const names = v
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
+    const unknown = names.filter((n) => !(OPTIMIZATION_NAMES as string[]).includes(n));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown optimization ${unknown.join(', ')}; known: ${OPTIMIZATION_NAMES.join(', ')} (or all, none)`,
+      });
+      return z.NEVER;
+    }
+    return names as OptimizationName[];
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -23,6 +47,7 @@ export const envSchema = z.object({
   WEB_DIST_DIR: z.string().default('dist/apps/web'),
   BODY_LIMIT_BYTES: int(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+  OPTIMIZATIONS: optimizations,
 
   DATABASE_URL: optionalString.pipe(
     z
@@ -37,6 +62,7 @@ export const envSchema = z.object({
   DB_IDLE_TIMEOUT_MS: int(0).default(30_000),
   DB_STATEMENT_TIMEOUT_MS: int(0).default(15_000),
   DB_IDLE_IN_TX_TIMEOUT_MS: int(0).default(10_000),
+  DB_SLOW_QUERY_MS: int(1).default(500),
 
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions, EntitySchema } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseHealth } from './database.health.js';
+import { QueryAccounting } from './query-accounting.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = (Function | EntitySchema)[];
@@ -46,8 +47,8 @@ export class DatabaseModule {
           useFactory: (config: AppConfig) => dataSourceOptions(config, url, entities),
         }),
       ],
-      providers: [DatabaseHealth],
-      exports: [DatabaseHealth],
+      providers: [DatabaseHealth, QueryAccounting],
+      exports: [DatabaseHealth, QueryAccounting],
     };
   }
 }

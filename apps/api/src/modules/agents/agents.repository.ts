@@ -37,6 +37,13 @@ export class AgentsRepository {
     return this.agents.findOneBy({ id });
   }
 
+  /** Many agents by id in one query, in the order asked (null where missing). */
+  async findByIds(ids: readonly string[]): Promise<(AgentEntity | null)[]> {
+    const rows = await this.agents.findBy({ id: In([...ids]) });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** A page of a workspace's agents, newest first (settings not included). */
   listPage(workspaceId: string, page: PageRequest): Promise<AgentEntity[]> {
     const qb = this.agents

@@ -1,26 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
+import { requestLoader } from '../../infra/database/request-loader.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
+import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { toAgent, toAgentLite } from './agents.mapper.js';
 import { AgentsRepository } from './agents.repository.js';
+import type { AgentEntity } from './entities/agent.entity.js';
+import { AgentsBaselineRepository } from './baseline/agents-baseline.repository.js';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 @Injectable()
 export class AgentsService {
-  constructor(private readonly agents: AgentsRepository) {}
+  constructor(
+    private readonly agents: AgentsRepository,
+    private readonly baseline: AgentsBaselineRepository,
+    private readonly optimizations: Optimizations,
+  ) {}
 
-  /** Agents with their settings: two queries whatever the page size. */
+  /** The list reads: batched, or the naive first version when `batching` is off. */
+  private get reader(): AgentsBaselineRepository | AgentsRepository {
+    return this.optimizations.isOn('batching') ? this.agents : this.baseline;
+  }
+
+  /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
   async list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
-    const rows = await this.agents.listPage(workspaceId, page);
-    const settings = await this.agents.settingsFor(rows.slice(0, page.limit).map((a) => a.id));
+    const reader = this.reader;
+    const rows = await reader.listPage(workspaceId, page);
+    const settings = await reader.settingsFor(rows.slice(0, page.limit).map((a) => a.id));
     return toPage(rows, page.limit, (a) => toAgent(a, settings.get(a.id) ?? {}));
   }
 
   async listLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
-    return toPage(await this.agents.listLitePage(workspaceId, page), page.limit, toAgentLite);
+    return toPage(await this.reader.listLitePage(workspaceId, page), page.limit, toAgentLite);
   }
 
   async get(id: string): Promise<Agent> {
@@ -72,12 +86,17 @@ export class AgentsService {
     return this.agents.existingIds(workspaceId, ids);
   }
 
-  /** For other modules: the agent if it is in the workspace and not terminated. */
-  async findActive(
+  /**
+   * For other modules: the agent if it is in the workspace (any status). Per-item
+   * lookups go through the request's batcher: N calls in one request, one query.
+   */
+  async findInWorkspace(
     workspaceId: string,
     id: string,
   ): Promise<{ id: string; status: AgentStatus } | null> {
-    const agent = await this.agents.findById(id);
+    const agent = await requestLoader<string, AgentEntity>('agents.byId', (ids) =>
+      this.agents.findByIds(ids),
+    ).load(id);
     if (!agent || agent.workspaceId !== workspaceId) return null;
     return { id: agent.id, status: agent.status };
   }

@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_STATUSES, type AgentStatus, type Dashboard, ErrorCode } from '@orch/contracts';
 import { DomainException } from '../../infra/http/domain.exception.js';
+import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { toAgent } from '../agents/agents.mapper.js';
 import { toDeliverable } from '../deliverables/deliverables.mapper.js';
 import { toGoal } from '../goals/goals.mapper.js';
 import { toWorkspace } from '../workspaces/workspaces.mapper.js';
+import { DashboardBaselineRepository } from './baseline/dashboard-baseline.repository.js';
 import { DashboardRepository } from './dashboard.repository.js';
 
 @Injectable()
 export class DashboardService {
-  constructor(private readonly dashboard: DashboardRepository) {}
+  constructor(
+    private readonly dashboard: DashboardRepository,
+    private readonly baseline: DashboardBaselineRepository,
+    private readonly optimizations: Optimizations,
+  ) {}
 
   async get(workspaceId: string): Promise<Dashboard> {
-    const rows = await this.dashboard.load(workspaceId);
+    const reader = this.optimizations.isOn('batching') ? this.dashboard : this.baseline;
+    const rows = await reader.load(workspaceId);
     if (!rows) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
     const agentStatusCounts = Object.fromEntries(
       AGENT_STATUSES.map((s) => [s, rows.statusCounts[s] ?? 0]),

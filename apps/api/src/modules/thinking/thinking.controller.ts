@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type {
+  AppendStepsResponse,
   Page,
   ThinkingProcess,
   ThinkingProcessWithSteps,
@@ -10,6 +11,7 @@ import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import {
   AppendStepDto,
+  AppendStepsDto,
   StartThinkingDto,
   ThinkingQueryDto,
   UpdateThinkingProcessDto,
@@ -62,6 +64,15 @@ export class ThinkingController {
     @Query() query: PageQueryDto,
   ): Promise<Page<ThinkingStep>> {
     return this.thinking.listSteps(processId, pageRequest(query));
+  }
+
+  @WorkspaceScoped('thinkingProcess', { param: 'processId' })
+  @Post('thinking/:processId/steps/bulk')
+  async appendSteps(
+    @Param('processId') processId: string,
+    @Body() dto: AppendStepsDto,
+  ): Promise<AppendStepsResponse> {
+    return { items: await this.thinking.appendSteps(processId, dto.steps) };
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
+import { ThinkingBaselineRepository } from './baseline/thinking-baseline.repository.js';
 import { ThinkingController } from './thinking.controller.js';
 import { ThinkingRepository } from './thinking.repository.js';
 import { ThinkingService } from './thinking.service.js';
@@ -7,7 +8,7 @@ import { ThinkingService } from './thinking.service.js';
 @Module({
   imports: [AgentsModule],
   controllers: [ThinkingController],
-  providers: [ThinkingRepository, ThinkingService],
+  providers: [ThinkingRepository, ThinkingBaselineRepository, ThinkingService],
   exports: [ThinkingService],
 })
 export class ThinkingModule {}

@@ -108,33 +108,49 @@ export class ThinkingRepository {
   }
 
   /**
-   * Appends a step only while the process is running, and touches the
-   * process's updated_at, in one statement. Null when the process is closed.
+   * Appends steps, in order, only while the process is running, and touches
+   * the process's updated_at: one statement for any number of steps. Each step
+   * is stamped at least 1 ms after the process's last one, so the
+   * (process_id, created_at, id) order is the order they were appended in.
+   * Null when the process is closed.
    */
-  async appendStep(
+  async appendSteps(
     processId: string,
-    kind: ThinkingStepKind,
-    content: string,
-  ): Promise<ThinkingStepEntity | null> {
+    steps: { kind: ThinkingStepKind; content: string }[],
+  ): Promise<ThinkingStepEntity[] | null> {
     const rows = await this.db.query<StepRow[]>(
       `WITH open AS (
          UPDATE thinking_processes SET updated_at = now()
           WHERE id = $1 AND status = $4
           RETURNING id
+       ), base AS (
+         SELECT GREATEST(now(), (SELECT t.created_at + interval '1 millisecond'
+                                   FROM thinking_steps t WHERE t.process_id = $1
+                                  ORDER BY t.created_at DESC, t.id DESC LIMIT 1)) AS at
        )
-       INSERT INTO thinking_steps (process_id, kind, content)
-       SELECT open.id, $2, $3 FROM open
+       INSERT INTO thinking_steps (process_id, kind, content, created_at)
+       SELECT open.id, s.kind::thinking_step_kind, s.content,
+              base.at + (s.ord - 1) * interval '1 millisecond'
+         FROM open, base, unnest($2::text[], $3::text[]) WITH ORDINALITY AS s(kind, content, ord)
        RETURNING id, process_id, kind, content, created_at`,
-      [processId, kind, content, ThinkingProcessStatus.Running],
+      [
+        processId,
+        steps.map((s) => s.kind),
+        steps.map((s) => s.content),
+        ThinkingProcessStatus.Running,
+      ],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return this.steps.create({
-      id: row.id,
-      processId: row.process_id,
-      kind: row.kind,
-      content: row.content,
-      createdAt: row.created_at,
-    });
+    if (rows.length === 0) return null;
+    return rows
+      .map((row) =>
+        this.steps.create({
+          id: row.id,
+          processId: row.process_id,
+          kind: row.kind,
+          content: row.content,
+          createdAt: row.created_at,
+        }),
+      )
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 }

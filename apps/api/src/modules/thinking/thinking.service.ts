@@ -10,6 +10,7 @@ import {
   type ThinkingStep,
 } from '@orch/contracts';
 import { DomainException } from '../../infra/http/domain.exception.js';
+import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { decodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { ValidationFailedException } from '../../infra/http/validation.js';
 import { AgentsService } from '../agents/agents.service.js';
@@ -20,13 +21,16 @@ import type {
   UpdateThinkingProcessDto,
 } from './dto/thinking.dto.js';
 import { toThinkingProcess, toThinkingStep } from './thinking.mapper.js';
+import { ThinkingBaselineRepository } from './baseline/thinking-baseline.repository.js';
 import { ThinkingRepository } from './thinking.repository.js';
 
 @Injectable()
 export class ThinkingService {
   constructor(
     private readonly thinking: ThinkingRepository,
+    private readonly baseline: ThinkingBaselineRepository,
     private readonly agents: AgentsService,
+    private readonly optimizations: Optimizations,
   ) {}
 
   /** The most recent processes with their latest steps: two queries whatever the counts. */
@@ -36,11 +40,12 @@ export class ThinkingService {
   ): Promise<Page<ThinkingProcessWithSteps>> {
     const limit = query.processes ?? THINKING_PROCESSES_DEFAULT;
     const stepsEach = query.stepsPerProcess ?? THINKING_STEPS_PER_PROCESS_DEFAULT;
-    const processes = await this.thinking.listRecentProcesses(workspaceId, {
+    const reader = this.optimizations.isOn('batching') ? this.thinking : this.baseline;
+    const processes = await reader.listRecentProcesses(workspaceId, {
       limit,
       after: decodeCursor(query.cursor),
     });
-    const steps = await this.thinking.latestStepsOf(
+    const steps = await reader.latestStepsOf(
       processes.slice(0, limit).map((p) => p.id),
       stepsEach,
     );
@@ -58,7 +63,7 @@ export class ThinkingService {
   }
 
   async start(workspaceId: string, dto: StartThinkingDto): Promise<ThinkingProcess> {
-    const agent = await this.agents.findActive(workspaceId, dto.agentId.toLowerCase());
+    const agent = await this.agents.findInWorkspace(workspaceId, dto.agentId.toLowerCase());
     if (!agent) {
       throw new ValidationFailedException([
         { field: 'agentId', messages: ['agentId is not an agent of this workspace'] },
@@ -91,14 +96,20 @@ export class ThinkingService {
   }
 
   async appendStep(processId: string, dto: AppendStepDto): Promise<ThinkingStep> {
-    const step = await this.thinking.appendStep(processId, dto.kind, dto.content);
-    if (!step) {
+    const [step] = await this.appendSteps(processId, [dto]);
+    return step;
+  }
+
+  /** Any number of steps, one statement. */
+  async appendSteps(processId: string, steps: AppendStepDto[]): Promise<ThinkingStep[]> {
+    const stored = await this.thinking.appendSteps(processId, steps);
+    if (!stored) {
       throw new DomainException(
         ErrorCode.ThinkingProcessClosed,
         'Steps can only be added to a running process',
       );
     }
-    return toThinkingStep(step);
+    return stored.map(toThinkingStep);
   }
 
   async listSteps(processId: string, page: PageRequest): Promise<Page<ThinkingStep>> {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  APPEND_STEPS_MAX,
   type AppendStepRequest,
+  type AppendStepsRequest,
   type StartThinkingRequest,
   THINKING_PROCESS_STATUSES,
   THINKING_PROCESSES_DEFAULT,
@@ -24,6 +26,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  ValidateNested,
 } from 'class-validator';
 import { IsNotBlank, IsOmittable } from '../../../infra/http/validators.js';
 
@@ -90,4 +96,14 @@ export class AppendStepDto implements AppendStepRequest {
   @IsNotBlank()
   @MaxLength(20_000)
   content!: string;
+}
+
+export class AppendStepsDto implements AppendStepsRequest {
+  @ApiProperty({ type: [AppendStepDto], minItems: 1, maxItems: APPEND_STEPS_MAX })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(APPEND_STEPS_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => AppendStepDto)
+  steps!: AppendStepDto[];
 }

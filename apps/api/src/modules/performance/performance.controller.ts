@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { OptimizationsResponse, PerformanceMetrics } from '@orch/contracts';
+import { Authenticated } from '../auth/access.decorators.js';
+import { PerformanceService } from './performance.service.js';
+
+@ApiTags('performance')
+@ApiBearerAuth()
+@Controller('performance')
+export class PerformanceController {
+  constructor(private readonly performance: PerformanceService) {}
+
+  @Authenticated()
+  @Get('optimizations')
+  optimizations(): OptimizationsResponse {
+    return this.performance.optimizations();
+  }
+
+  @Authenticated()
+  @Get('metrics')
+  metrics(): PerformanceMetrics {
+    return this.performance.metrics();
+  }
+}

@@ -1,0 +1,43 @@
+/** Every optimization that can be switched off (OPTIMIZATIONS=all | none | a comma list to keep). */
+export const OPTIMIZATION_DESCRIPTIONS = {
+  batching:
+    'Batched reads: top-N steps per process in one LATERAL query, settings of all agents in one IN-list, the dashboard in 3 queries, keyset pagination (off: a query per process/agent/part, OFFSET pagination)',
+} as const;
+export type OptimizationName = keyof typeof OPTIMIZATION_DESCRIPTIONS;
+export const OPTIMIZATION_NAMES = Object.keys(OPTIMIZATION_DESCRIPTIONS) as OptimizationName[];
+
+export interface OptimizationState {
+  name: OptimizationName;
+  enabled: boolean;
+  description: string;
+}
+
+export interface OptimizationsResponse {
+  optimizations: OptimizationState[];
+}
+
+export interface StatementStats {
+  /** The SQL with literals replaced by `?`. */
+  sql: string;
+  count: number;
+  totalMs: number;
+  meanMs: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface DatabaseMetrics {
+  /** Round trips since start. */
+  queries: number;
+  /** Statements over DB_SLOW_QUERY_MS since start. */
+  slowQueries: number;
+  slowQueryThresholdMs: number;
+  pool: { max: number; total: number; idle: number; waiting: number };
+  /** The statements with the highest p95, slowest first. */
+  slowestStatements: StatementStats[];
+}
+
+export interface PerformanceMetrics {
+  uptimeSeconds: number;
+  database: DatabaseMetrics;
+}
