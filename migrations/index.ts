@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema.js';
+import { DisplayContentClaimsAndAiUsage1763900000000 } from './1763900000000-DisplayContentClaimsAndAiUsage.js';
 
 /** Every migration, oldest first. Listed explicitly so the build and the tests load the same set. */
-export const migrations = [InitialSchema1763800000000];
+export const migrations = [InitialSchema1763800000000, DisplayContentClaimsAndAiUsage1763900000000];

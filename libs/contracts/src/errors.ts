@@ -36,6 +36,7 @@ export const ErrorCode = {
   InvalidCursor: 'INVALID_CURSOR',
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
+  TransformFailed: 'TRANSFORM_FAILED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -2,6 +2,8 @@
 export const OPTIMIZATION_DESCRIPTIONS = {
   batching:
     'Batched reads: top-N steps per process in one LATERAL query, settings of all agents in one IN-list, the dashboard in 3 queries, keyset pagination (off: a query per process/agent/part, OFFSET pagination)',
+  'display-cache':
+    'Deliverable display content is transformed once, stored with the hashes it was made from, and served from the database (off: transformed on every read, one after another, nothing stored)',
 } as const;
 export type OptimizationName = keyof typeof OPTIMIZATION_DESCRIPTIONS;
 export const OPTIMIZATION_NAMES = Object.keys(OPTIMIZATION_DESCRIPTIONS) as OptimizationName[];
@@ -40,4 +42,21 @@ export interface DatabaseMetrics {
 export interface PerformanceMetrics {
   uptimeSeconds: number;
   database: DatabaseMetrics;
+}
+
+export interface DisplayContentStats {
+  provider: string;
+  model: string;
+  transformVersion: string;
+  /** Provider calls made (each HTTP attempt with the openai adapter). */
+  aiCalls: number;
+  /** Deliverables served from stored display content instead of a call. */
+  aiCallsSaved: number;
+  transformations: number;
+  failures: number;
+  estimatedCostSavedUsd: number;
+}
+
+export interface CacheStatsResponse {
+  displayContent: DisplayContentStats;
 }

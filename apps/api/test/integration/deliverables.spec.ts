@@ -1,5 +1,6 @@
 import {
   type Agent,
+  type DeliverableListResponse,
   type CreateDeliverableRequest,
   type Deliverable,
   ErrorCode,
@@ -11,7 +12,13 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../support/api-client.js';
-import { addMember, countRows, factory, type TestUser } from '../support/factories.js';
+import {
+  addMember,
+  countRows,
+  factory,
+  type TestUser,
+  withoutDisplay,
+} from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 function expectError(res: ApiResponse<unknown>, status: number, code: ErrorCode): ErrorResponse {
@@ -88,6 +95,9 @@ describe('deliverables', () => {
       contentHash: sha256(content),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      // writes never call the transformer: the first read does
+      displayContent: null,
+      displayStatus: 'pending',
     });
     expect(res.body.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(await row(res.body.id)).toMatchObject({
@@ -101,7 +111,15 @@ describe('deliverables', () => {
       token: owner.token,
     });
     expect(got.status).toBe(200);
-    expect(got.body).toEqual(res.body);
+    expect(got.body).toEqual({
+      ...res.body,
+      displayContent: {
+        html: expect.stringContaining('<'),
+        summary: expect.any(String),
+        outline: expect.any(Array),
+      },
+      displayStatus: 'ready',
+    });
   });
 
   it('creates a deliverable without an agent (agentId left out or null)', async () => {
@@ -156,7 +174,11 @@ describe('deliverables', () => {
     });
 
     const got = await t.api.get<Deliverable>(`/api/deliverables/${d.id}`, { token: owner.token });
-    expect(got.body).toEqual(retitled.body);
+    expect(got.body).toEqual({
+      ...retitled.body,
+      displayContent: expect.objectContaining({ html: expect.any(String) }),
+      displayStatus: 'ready',
+    });
   });
 
   it('PATCHes agentId: attaches an agent of the workspace and detaches with null', async () => {
@@ -233,16 +255,24 @@ describe('deliverables', () => {
   it('lists a workspace’s deliverables newest first, and only its own', async () => {
     const own = await f.workspace(owner);
     const made: Deliverable[] = [];
-    for (let i = 0; i < 4; i++) made.push(await f.deliverable(owner, own.id));
+    for (let i = 0; i < 4; i++) made.push(withoutDisplay(await f.deliverable(owner, own.id)));
     await f.deliverable(owner, ws.id);
-    const res = await t.api.get<Page<Deliverable>>(`/api/workspaces/${own.id}/deliverables`, {
+    const res = await t.api.get<DeliverableListResponse>(`/api/workspaces/${own.id}/deliverables`, {
       token: owner.token,
     });
     expect(res.status).toBe(200);
     const expected = [...made]
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.id < b.id ? -1 : 1))
       .reverse();
-    expect(res.body).toEqual({ items: expected, nextCursor: null });
+    expect(res.body.items.map(withoutDisplay)).toEqual(expected);
+    expect(res.body.items.map((d) => d.displayStatus)).toEqual([
+      'ready',
+      'ready',
+      'ready',
+      'ready',
+    ]);
+    expect(res.body.nextCursor).toBeNull();
+    expect(res.body.displayCache).toEqual({ cached: 0, transformed: 4, aiCallsSaved: 0 });
   });
 
   it('answers 404 with the contract error body to unknown, foreign and non-UUID ids', async () => {

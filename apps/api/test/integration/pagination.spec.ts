@@ -185,7 +185,9 @@ describe('keyset pagination', () => {
         await t.api.get<Page<Deliverable>>(next, { token: owner.token }),
         await t.api.get<Page<Deliverable>>(next, { token: owner.token }),
       ];
-      expect(a.body).toEqual(b.body);
+      // Same items and cursor (the display-cache summary differs: the second read is all cached).
+      expect(a.body.items).toEqual(b.body.items);
+      expect(a.body.nextCursor).toEqual(b.body.nextCursor);
       expect(a.body.items.map((d) => d.id)).toEqual(expected.slice(20, 40));
 
       const max = await t.api.get<Page<Deliverable>>(

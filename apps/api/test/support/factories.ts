@@ -5,6 +5,7 @@ import type {
   CreateDeliverableRequest,
   CreateGoalRequest,
   Deliverable,
+  DisplayedDeliverable,
   Goal,
   ThinkingProcess,
   ThinkingStep,
@@ -76,10 +77,10 @@ export function factory(api: ApiClient) {
       owner: TestUser,
       workspaceId: string,
       body: Partial<CreateDeliverableRequest> = {},
-    ): Promise<Deliverable> {
+    ): Promise<DisplayedDeliverable> {
       const n = next();
       return created(
-        await api.post<Deliverable>(
+        await api.post<DisplayedDeliverable>(
           `/api/workspaces/${workspaceId}/deliverables`,
           { title: `Deliverable ${n}`, content: `# Report ${n}\n\nFindings.`, ...body },
           { token: owner.token },
@@ -164,4 +165,10 @@ export async function countRows(
     parameters,
   );
   return rows[0].n;
+}
+
+/** The deliverable as the dashboard shows it: without the display fields. */
+export function withoutDisplay(d: DisplayedDeliverable): Deliverable {
+  const { displayContent: _content, displayStatus: _status, ...rest } = d;
+  return rest;
 }

@@ -34,6 +34,7 @@ export async function startTestApp(
     DEMO_SEED: 'false',
     WEB_DIST_DIR: '/nonexistent',
     DB_POOL_MAX: '5',
+    AI_LOCAL_COST_MS: '0',
     ...options.env,
   });
   const app = await createApp(config, database.url);

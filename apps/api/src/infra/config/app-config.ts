@@ -5,7 +5,7 @@ import type { OptimizationName } from '@orch/contracts';
 import { envSchema, type Env } from './config.schema.js';
 
 /** Variables whose values never appear in an error message or log. */
-const SECRETS = new Set(['DATABASE_URL', 'JWT_SECRET', 'DEMO_PASSWORD']);
+const SECRETS = new Set(['DATABASE_URL', 'JWT_SECRET', 'DEMO_PASSWORD', 'AI_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -41,6 +41,17 @@ export class AppConfig {
   readonly slowQueryMs: number;
   readonly optimizations: ReadonlySet<OptimizationName>;
   readonly jwt: { secret: string; ttlSeconds: number; secretSource: 'env' | 'file' };
+  readonly ai: {
+    provider: Env['AI_PROVIDER'];
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    concurrency: number;
+    localCostMs: number;
+    costPerCallUsd: number;
+  };
   readonly demo: { seed: boolean; email: string; password: string; name: string };
 
   private constructor(env: Env, jwtSecret: { secret: string; source: 'env' | 'file' }) {
@@ -67,6 +78,17 @@ export class AppConfig {
       ttlSeconds: env.JWT_TTL_SECONDS,
       secretSource: jwtSecret.source,
     };
+    this.ai = {
+      provider: env.AI_PROVIDER,
+      baseUrl: env.AI_BASE_URL?.replace(/\/+$/, ''),
+      apiKey: env.AI_API_KEY,
+      model: env.AI_MODEL,
+      timeoutMs: env.AI_TIMEOUT_MS,
+      maxRetries: env.AI_MAX_RETRIES,
+      concurrency: env.AI_CONCURRENCY,
+      localCostMs: env.AI_LOCAL_COST_MS,
+      costPerCallUsd: env.AI_COST_PER_CALL_USD,
+    };
     this.demo = {
       seed: env.DEMO_SEED,
       email: env.DEMO_EMAIL.toLowerCase(),
@@ -90,6 +112,11 @@ export class AppConfig {
       );
     }
     const env = parsed.data;
+    if (env.AI_PROVIDER === 'openai' && !env.AI_BASE_URL) {
+      throw new ConfigError([
+        'AI_BASE_URL: required when AI_PROVIDER=openai (e.g. http://host:port/v1)',
+      ]);
+    }
     if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
       throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (32+ characters)']);
     }

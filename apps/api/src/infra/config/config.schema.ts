@@ -67,6 +67,16 @@ export const envSchema = z.object({
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),
 
+  AI_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  AI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AI_API_KEY: optionalString,
+  AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AI_TIMEOUT_MS: int(100).default(30_000),
+  AI_MAX_RETRIES: int(0, 10).default(2),
+  AI_CONCURRENCY: int(1, 64).default(4),
+  AI_LOCAL_COST_MS: int(0).default(300),
+  AI_COST_PER_CALL_USD: z.coerce.number().min(0).default(0.002),
+
   DEMO_SEED: bool.default(true),
   DEMO_EMAIL: z.email().default('demo@example.com'),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),

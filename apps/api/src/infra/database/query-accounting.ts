@@ -45,7 +45,10 @@ export class QueryAccounting implements EntitySubscriberInterface, OnModuleInit 
   private readonly started = new WeakMap<object, number>();
 
   beforeQuery(event: BeforeQueryEvent): void {
-    this.started.set(event.queryRunner, performance.now());
+    const now = performance.now();
+    this.started.set(event.queryRunner, now);
+    const request = currentRequest();
+    if (request && request.dbActive++ === 0) request.dbActiveSince = now;
   }
 
   afterQuery(event: AfterQueryEvent): void {
@@ -56,7 +59,9 @@ export class QueryAccounting implements EntitySubscriberInterface, OnModuleInit 
     const request = currentRequest();
     if (request) {
       request.queries += 1;
-      request.dbMs += ms;
+      if (request.dbActive > 0 && --request.dbActive === 0) {
+        request.dbMs += performance.now() - request.dbActiveSince;
+      }
     }
     this.statements.record(event.query, ms);
     this.recorder?.push({

@@ -9,7 +9,14 @@ import type { FastifyInstance } from 'fastify';
 export interface RequestContext {
   startedAt: number;
   queries: number;
+  /**
+   * Wall-clock time during which at least one of the request's statements was
+   * running: parallel statements count once, so db <= app always holds.
+   */
   dbMs: number;
+  /** Statements of this request running now, and since when the first of them has. */
+  dbActive: number;
+  dbActiveSince: number;
   loaders: Map<string, unknown>;
 }
 
@@ -25,7 +32,14 @@ export function runInRequestContext<T>(work: () => T): T {
 }
 
 function newContext(): RequestContext {
-  return { startedAt: performance.now(), queries: 0, dbMs: 0, loaders: new Map() };
+  return {
+    startedAt: performance.now(),
+    queries: 0,
+    dbMs: 0,
+    dbActive: 0,
+    dbActiveSince: 0,
+    loaders: new Map(),
+  };
 }
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Deliverable, Page } from '@orch/contracts';
+import type { DeliverableListResponse, DisplayedDeliverable } from '@orch/contracts';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DeliverablesService } from './deliverables.service.js';
@@ -17,7 +17,7 @@ export class DeliverablesController {
   list(
     @CurrentAccess() access: WorkspaceAccess,
     @Query() query: PageQueryDto,
-  ): Promise<Page<Deliverable>> {
+  ): Promise<DeliverableListResponse> {
     return this.deliverables.list(access.workspaceId, pageRequest(query));
   }
 
@@ -26,14 +26,21 @@ export class DeliverablesController {
   create(
     @CurrentAccess() access: WorkspaceAccess,
     @Body() dto: CreateDeliverableDto,
-  ): Promise<Deliverable> {
+  ): Promise<DisplayedDeliverable> {
     return this.deliverables.create(access.workspaceId, dto);
   }
 
   @WorkspaceScoped('deliverable')
   @Get('deliverables/:id')
-  get(@Param('id') id: string): Promise<Deliverable> {
+  get(@Param('id') id: string): Promise<DisplayedDeliverable> {
     return this.deliverables.get(id);
+  }
+
+  @WorkspaceScoped('deliverable')
+  @Post('deliverables/:id/regenerate')
+  @HttpCode(200)
+  regenerate(@Param('id') id: string): Promise<DisplayedDeliverable> {
+    return this.deliverables.regenerate(id);
   }
 
   @WorkspaceScoped('deliverable')
@@ -42,7 +49,7 @@ export class DeliverablesController {
     @CurrentAccess() access: WorkspaceAccess,
     @Param('id') id: string,
     @Body() dto: UpdateDeliverableDto,
-  ): Promise<Deliverable> {
+  ): Promise<DisplayedDeliverable> {
     return this.deliverables.update(access.workspaceId, id, dto);
   }
 }

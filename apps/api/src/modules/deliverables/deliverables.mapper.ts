@@ -1,4 +1,5 @@
-import type { Deliverable } from '@orch/contracts';
+import type { Deliverable, DisplayedDeliverable } from '@orch/contracts';
+import type { Display } from './display-content/display-content.service.js';
 import type { DeliverableEntity } from './entities/deliverable.entity.js';
 
 export function toDeliverable(entity: DeliverableEntity): Deliverable {
@@ -12,4 +13,11 @@ export function toDeliverable(entity: DeliverableEntity): Deliverable {
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };
+}
+
+export function toDisplayedDeliverable(
+  entity: DeliverableEntity,
+  display: Display,
+): DisplayedDeliverable {
+  return { ...toDeliverable(entity), ...display };
 }

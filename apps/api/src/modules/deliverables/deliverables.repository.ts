@@ -13,7 +13,7 @@ export type DeliverableChanges = Partial<
   Pick<DeliverableEntity, 'agentId' | 'title' | 'content' | 'contentHash'>
 >;
 
-/** The display-content columns are left out of reads until something renders them. */
+/** Everything a read serves: the claim and transformed_at columns stay out. */
 const LIST_COLUMNS = [
   'id',
   'workspaceId',
@@ -21,6 +21,9 @@ const LIST_COLUMNS = [
   'title',
   'content',
   'contentHash',
+  'displayContent',
+  'displayContentHash',
+  'transformVersion',
   'createdAt',
   'updatedAt',
 ] as const;
@@ -71,6 +74,9 @@ export class DeliverablesRepository {
       title: row.title as string,
       content: row.content as string,
       contentHash: row.content_hash as string,
+      displayContent: row.display_content as DeliverableEntity['displayContent'],
+      displayContentHash: row.display_content_hash as string | null,
+      transformVersion: row.transform_version as string | null,
       createdAt: row.created_at as Date,
       updatedAt: row.updated_at as Date,
     });

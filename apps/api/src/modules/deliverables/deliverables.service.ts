@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { type Deliverable, ErrorCode, type Page } from '@orch/contracts';
+import {
+  type DeliverableListResponse,
+  type DisplayedDeliverable,
+  ErrorCode,
+} from '@orch/contracts';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { ValidationFailedException } from '../../infra/http/validation.js';
 import { AgentsService } from '../agents/agents.service.js';
-import { toDeliverable } from './deliverables.mapper.js';
+import { toDisplayedDeliverable } from './deliverables.mapper.js';
 import { DeliverablesRepository } from './deliverables.repository.js';
+import { DisplayContentService } from './display-content/display-content.service.js';
 import type { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
 
 export function contentHash(content: string): string {
@@ -18,19 +23,50 @@ export class DeliverablesService {
   constructor(
     private readonly deliverables: DeliverablesRepository,
     private readonly agents: AgentsService,
+    private readonly display: DisplayContentService,
   ) {}
 
-  async list(workspaceId: string, page: PageRequest): Promise<Page<Deliverable>> {
-    return toPage(await this.deliverables.listPage(workspaceId, page), page.limit, toDeliverable);
+  /** A page with display content, cache-first, and what serving it cost. */
+  async list(workspaceId: string, page: PageRequest): Promise<DeliverableListResponse> {
+    const rows = await this.deliverables.listPage(workspaceId, page);
+    const pageRows = rows.slice(0, page.limit);
+    const { byId, summary } = await this.display.resolve(pageRows);
+    const result = toPage(rows, page.limit, (d) =>
+      toDisplayedDeliverable(d, byId.get(d.id) ?? this.display.storedDisplay(d)),
+    );
+    return { ...result, displayCache: summary };
   }
 
-  async get(id: string): Promise<Deliverable> {
+  async get(id: string): Promise<DisplayedDeliverable> {
+    const deliverable = await this.found(id);
+    const { byId } = await this.display.resolve([deliverable]);
+    return toDisplayedDeliverable(
+      deliverable,
+      byId.get(id) ?? this.display.storedDisplay(deliverable),
+    );
+  }
+
+  /** Transforms again now, bypassing what is stored; 502 if the provider fails. */
+  async regenerate(id: string): Promise<DisplayedDeliverable> {
+    const deliverable = await this.found(id);
+    const content = await this.display.regenerate(deliverable);
+    if (!content) {
+      throw new DomainException(
+        ErrorCode.TransformFailed,
+        'The AI transformation failed; the stored display content is unchanged',
+      );
+    }
+    return toDisplayedDeliverable(deliverable, { displayContent: content, displayStatus: 'ready' });
+  }
+
+  private async found(id: string) {
     const deliverable = await this.deliverables.findById(id);
     if (!deliverable) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
-    return toDeliverable(deliverable);
+    return deliverable;
   }
 
-  async create(workspaceId: string, dto: CreateDeliverableDto): Promise<Deliverable> {
+  /** Writes never call the transformer: the first read does (docs/display-content.md). */
+  async create(workspaceId: string, dto: CreateDeliverableDto): Promise<DisplayedDeliverable> {
     await this.assertAgentInWorkspace(workspaceId, dto.agentId);
     const created = await this.deliverables.create({
       workspaceId,
@@ -39,10 +75,14 @@ export class DeliverablesService {
       content: dto.content,
       contentHash: contentHash(dto.content),
     });
-    return toDeliverable(created);
+    return toDisplayedDeliverable(created, this.display.storedDisplay(created));
   }
 
-  async update(workspaceId: string, id: string, dto: UpdateDeliverableDto): Promise<Deliverable> {
+  async update(
+    workspaceId: string,
+    id: string,
+    dto: UpdateDeliverableDto,
+  ): Promise<DisplayedDeliverable> {
     await this.assertAgentInWorkspace(workspaceId, dto.agentId);
     const updated = await this.deliverables.update(id, {
       ...(dto.title !== undefined ? { title: dto.title.trim() } : {}),
@@ -52,7 +92,7 @@ export class DeliverablesService {
       ...(dto.agentId !== undefined ? { agentId: dto.agentId } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
-    return toDeliverable(updated);
+    return toDisplayedDeliverable(updated, this.display.storedDisplay(updated));
   }
 
   private async assertAgentInWorkspace(

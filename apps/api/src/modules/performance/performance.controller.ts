@@ -1,6 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { OptimizationsResponse, PerformanceMetrics } from '@orch/contracts';
+import type {
+  CacheStatsResponse,
+  OptimizationsResponse,
+  PerformanceMetrics,
+} from '@orch/contracts';
 import { Authenticated } from '../auth/access.decorators.js';
 import { PerformanceService } from './performance.service.js';
 
@@ -14,6 +18,12 @@ export class PerformanceController {
   @Get('optimizations')
   optimizations(): OptimizationsResponse {
     return this.performance.optimizations();
+  }
+
+  @Authenticated()
+  @Get('cache-stats')
+  cacheStats(): CacheStatsResponse {
+    return this.performance.cacheStats();
   }
 
   @Authenticated()

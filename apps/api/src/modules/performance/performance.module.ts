@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DeliverablesModule } from '../deliverables/deliverables.module.js';
 import { PerformanceController } from './performance.controller.js';
 import { PerformanceService } from './performance.service.js';
 
-@Module({ controllers: [PerformanceController], providers: [PerformanceService] })
+@Module({
+  imports: [DeliverablesModule],
+  controllers: [PerformanceController],
+  providers: [PerformanceService],
+})
 export class PerformanceModule {}

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { OptimizationsResponse, PerformanceMetrics } from '@orch/contracts';
+import type {
+  CacheStatsResponse,
+  OptimizationsResponse,
+  PerformanceMetrics,
+} from '@orch/contracts';
+import { DisplayContentService } from '../deliverables/display-content/display-content.service.js';
 import { QueryAccounting } from '../../infra/database/query-accounting.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 
@@ -8,7 +13,12 @@ export class PerformanceService {
   constructor(
     private readonly switches: Optimizations,
     private readonly queries: QueryAccounting,
+    private readonly display: DisplayContentService,
   ) {}
+
+  cacheStats(): CacheStatsResponse {
+    return { displayContent: this.display.stats() };
+  }
 
   optimizations(): OptimizationsResponse {
     return { optimizations: this.switches.list() };

@@ -1,3 +1,4 @@
+import type { DisplayContent } from '@orch/contracts';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { AgentEntity } from '../../agents/entities/agent.entity.js';
 import { WorkspaceEntity } from '../../workspaces/entities/workspace.entity.js';
@@ -37,7 +38,7 @@ export class DeliverableEntity {
 
   /** The transformed display form (html, summary, outline); null until transformed. */
   @Column({ name: 'display_content', type: 'jsonb', nullable: true })
-  displayContent!: unknown;
+  displayContent!: DisplayContent | null;
 
   /** The content_hash the stored display content was made from. */
   @Column({ name: 'display_content_hash', type: 'char', length: 64, nullable: true })
@@ -49,6 +50,10 @@ export class DeliverableEntity {
 
   @Column({ name: 'transformed_at', type: 'timestamptz', precision: 3, nullable: true })
   transformedAt!: Date | null;
+
+  /** While set and in the future, one API instance is transforming this row; the others wait. */
+  @Column({ name: 'display_claim_expires_at', type: 'timestamptz', precision: 3, nullable: true })
+  displayClaimExpiresAt!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt!: Date;

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
-import { PAGE_LIMIT_DEFAULT, type Deliverable, type Page } from '@orch/contracts';
+import { PAGE_LIMIT_DEFAULT, type DeliverableListResponse } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
 import { workspaceScope } from '../../../lib/query-keys';
@@ -12,14 +12,14 @@ interface GetDeliverablesParams {
   signal?: AbortSignal;
 }
 
-/** GET /api/workspaces/:id/deliverables: newest first. */
+/** GET /api/workspaces/:id/deliverables: newest first, with cache-first display content. */
 export function getDeliverables({
   workspaceId,
   limit = PAGE_LIMIT_DEFAULT,
   cursor,
   signal,
-}: GetDeliverablesParams): Promise<Page<Deliverable>> {
-  return api.get<Page<Deliverable>>(`/workspaces/${encodeURIComponent(workspaceId)}/deliverables`, {
+}: GetDeliverablesParams): Promise<DeliverableListResponse> {
+  return api.get<DeliverableListResponse>(`/workspaces/${encodeURIComponent(workspaceId)}/deliverables`, {
     query: { limit, cursor },
     signal,
   });

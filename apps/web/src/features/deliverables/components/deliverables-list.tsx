@@ -54,7 +54,23 @@ export function DeliverablesList({ workspaceId, agentNames }: DeliverablesListPr
                 <TimeAgo iso={deliverable.createdAt} />
               </span>
             </div>
-            <pre className="item__content">{deliverable.content}</pre>
+            {deliverable.displayStatus === 'ready' && deliverable.displayContent ? (
+              <div className="item__display" data-testid="deliverable-display">
+                <p className="item__summary">{deliverable.displayContent.summary}</p>
+                {/* Sanitised on the server (render.ts): fixed tags, no scripts or handlers. */}
+                <div
+                  className="item__html"
+                  dangerouslySetInnerHTML={{ __html: deliverable.displayContent.html }}
+                />
+              </div>
+            ) : (
+              <>
+                <span className="badge badge--pending" title="Display content is being prepared">
+                  pending
+                </span>
+                <pre className="item__content">{deliverable.content}</pre>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DisplayContent } from '@orch/contracts';
+import type { DataSource } from 'typeorm';
+
+export interface StoredDisplay {
+  contentHash: string;
+  displayContent: DisplayContent | null;
+  displayContentHash: string | null;
+  transformVersion: string | null;
+  claimed: boolean;
+}
+
+/**
+ * The display-content columns of deliverables, and the row claim that keeps a
+ * transformation to one API instance: a claim is a deadline in
+ * display_claim_expires_at, so a crashed instance's claim simply runs out.
+ */
+@Injectable()
+export class DisplayContentRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Claims the row for `ttlMs` unless another live claim exists or the content changed. */
+  async claim(id: string, contentHash: string, ttlMs: number): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `UPDATE deliverables
+          SET display_claim_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND content_hash = $2
+          AND (display_claim_expires_at IS NULL OR display_claim_expires_at < now())
+        RETURNING id`,
+      [id, contentHash, ttlMs],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Stores the result and drops the claim; false (nothing stored) if the
+   * content changed while it was being transformed: that result is stale.
+   */
+  async store(
+    id: string,
+    contentHash: string,
+    version: string,
+    display: DisplayContent,
+  ): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `UPDATE deliverables
+          SET display_content = $4::jsonb, display_content_hash = $2, transform_version = $3,
+              transformed_at = now(), display_claim_expires_at = NULL
+        WHERE id = $1 AND content_hash = $2
+        RETURNING id`,
+      [id, contentHash, version, JSON.stringify(display)],
+    );
+    return rows.length > 0;
+  }
+
+  async release(id: string): Promise<void> {
+    await this.db.query(`UPDATE deliverables SET display_claim_expires_at = NULL WHERE id = $1`, [
+      id,
+    ]);
+  }
+
+  async read(id: string): Promise<StoredDisplay | null> {
+    const rows = await this.db.query<
+      {
+        content_hash: string;
+        display_content: DisplayContent | null;
+        display_content_hash: string | null;
+        transform_version: string | null;
+        claimed: boolean;
+      }[]
+    >(
+      `SELECT content_hash, display_content, display_content_hash, transform_version,
+              COALESCE(display_claim_expires_at > now(), false) AS claimed
+         FROM deliverables WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      contentHash: row.content_hash,
+      displayContent: row.display_content,
+      displayContentHash: row.display_content_hash,
+      transformVersion: row.transform_version,
+      claimed: row.claimed,
+    };
+  }
+}

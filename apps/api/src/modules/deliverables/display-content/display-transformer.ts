@@ -1,0 +1,43 @@
+import type { DisplayContent } from '@orch/contracts';
+
+export interface TransformInput {
+  workspaceId: string;
+  title: string;
+  markdown: string;
+}
+
+/**
+ * The port: turns a deliverable's markdown into its display form. Adapters
+ * call a provider (or simulate one); the caller owns caching, concurrency and
+ * persistence. `version` changes whenever the output could change (adapter,
+ * model, prompt), which makes every stored result stale.
+ */
+export interface DisplayTransformer {
+  readonly provider: string;
+  readonly model: string;
+  readonly version: string;
+  /**
+   * Rejects with TransformFailedError on any failure (timeout, bad reply, empty
+   * output); `onProviderCall` is called once per request sent to the provider.
+   */
+  transform(input: TransformInput, options: TransformOptions): Promise<DisplayContent>;
+}
+
+export interface TransformOptions {
+  /** Aborts the transformation (the caller's deadline). */
+  signal: AbortSignal;
+  onProviderCall: () => void;
+}
+
+export const DISPLAY_TRANSFORMER = Symbol('DisplayTransformer');
+
+export class TransformFailedError extends Error {
+  constructor(
+    message: string,
+    readonly retryable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransformFailedError';
+  }
+}
