@@ -1,5 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema.js';
+import { QuotaNotifications1764000000000 } from './1764000000000-QuotaNotifications.js';
+import { ThinkingProcessLastStepAt1764100000000 } from './1764100000000-ThinkingProcessLastStepAt.js';
 import { DisplayContentClaimsAndAiUsage1763900000000 } from './1763900000000-DisplayContentClaimsAndAiUsage.js';
 
 /** Every migration, oldest first. Listed explicitly so the build and the tests load the same set. */
-export const migrations = [InitialSchema1763800000000, DisplayContentClaimsAndAiUsage1763900000000];
+export const migrations = [
+  InitialSchema1763800000000,
+  DisplayContentClaimsAndAiUsage1763900000000,
+  QuotaNotifications1764000000000,
+  ThinkingProcessLastStepAt1764100000000,
+];

@@ -4,6 +4,8 @@ import { ENTITIES } from './entities.js';
 import type { AppConfig } from './infra/config/app-config.js';
 import { ConfigModule } from './infra/config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { EventsModule } from './infra/events/events.module.js';
+import { RedisModule } from './infra/redis/redis.module.js';
 import { ErrorFilter } from './infra/http/error.filter.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -12,6 +14,7 @@ import { DeliverablesModule } from './modules/deliverables/deliverables.module.j
 import { GoalsModule } from './modules/goals/goals.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PerformanceModule } from './modules/performance/performance.module.js';
+import { QuotaModule } from './modules/quota/quota.module.js';
 import { ThinkingModule } from './modules/thinking/thinking.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
@@ -24,6 +27,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, ENTITIES),
+        RedisModule,
+        EventsModule,
         AuthModule,
         UsersModule,
         WorkspacesModule,
@@ -34,6 +39,7 @@ export class AppModule {
         DashboardModule,
         HealthModule,
         PerformanceModule,
+        QuotaModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

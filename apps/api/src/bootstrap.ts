@@ -10,6 +10,7 @@ import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerRequestContext } from './infra/http/request-context.js';
+import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { serveWebApp } from './infra/http/web-app.js';
 
@@ -26,8 +27,9 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    // X-Forwarded-For is not believed until TRUST_PROXY lists the proxies (rate-limiting issue).
-    trustProxy: false,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY lists (never `true`:
+    // that would trust the client-supplied leftmost address).
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // On close: stop accepting, end idle keep-alive sockets, let in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -41,6 +43,7 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
+  if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
 

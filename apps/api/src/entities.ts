@@ -2,6 +2,7 @@ import { AgentSettingEntity } from './modules/agents/entities/agent-setting.enti
 import { AgentEntity } from './modules/agents/entities/agent.entity.js';
 import { DeliverableEntity } from './modules/deliverables/entities/deliverable.entity.js';
 import { AiUsageEntity } from './modules/quota/entities/ai-usage.entity.js';
+import { QuotaNotificationEntity } from './modules/quota/entities/quota-notification.entity.js';
 import { GoalEntity } from './modules/goals/entities/goal.entity.js';
 import { ThinkingProcessEntity } from './modules/thinking/entities/thinking-process.entity.js';
 import { ThinkingStepEntity } from './modules/thinking/entities/thinking-step.entity.js';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   ThinkingStepEntity,
   GoalEntity,
   AiUsageEntity,
+  QuotaNotificationEntity,
 ];

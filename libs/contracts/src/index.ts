@@ -10,3 +10,4 @@ export * from './goals.js';
 export * from './dashboard.js';
 export * from './health.js';
 export * from './performance.js';
+export * from './quota.js';

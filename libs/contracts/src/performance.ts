@@ -14,8 +14,16 @@ export interface OptimizationState {
   description: string;
 }
 
+export interface RateLimitState {
+  tier: string;
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface OptimizationsResponse {
   optimizations: OptimizationState[];
+  /** The active limits (each configurable; RATE_LIMIT_MULTIPLIER scales them all, never to off). */
+  rateLimits: RateLimitState[];
 }
 
 export interface StatementStats {
@@ -54,6 +62,8 @@ export interface DisplayContentStats {
   aiCallsSaved: number;
   transformations: number;
   failures: number;
+  /** Transformations not attempted because the workspace's daily AI quota was used up. */
+  quotaBlocked: number;
   estimatedCostSavedUsd: number;
 }
 

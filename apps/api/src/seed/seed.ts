@@ -463,7 +463,15 @@ async function insertWorkspaceData(
   await timed('thinking_steps', async () => {
     if (!hasProcesses || scale.stepsPerProcess === 0) return 0;
     const steps = buildInsertSteps();
-    return affected(q, steps.sql, steps.params);
+    const inserted = await affected(q, steps.sql, steps.params);
+    // Appends continue after each process's newest step (thinking.repository appendSteps).
+    await q.query(
+      `UPDATE thinking_processes p SET last_step_at = s.last
+         FROM (SELECT t.process_id, max(t.created_at) AS last FROM thinking_steps t
+                WHERE t.process_id IN (SELECT id FROM seed_processes) GROUP BY t.process_id) s
+        WHERE p.id = s.process_id`,
+    );
+    return inserted;
   });
 
   await timed('goals', () => insertGoals(q, plan));

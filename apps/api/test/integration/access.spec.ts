@@ -41,10 +41,16 @@ describe('access control on every route', () => {
   });
   afterAll(() => t.close());
 
+  /** The route's URL with `id` where its rule takes the record's id (path or query). */
+  const urlFor = (route: AuditedRoute, id: string) => {
+    const rule = route.rule;
+    if (rule?.kind !== 'workspace') return route.path;
+    return rule.from === 'query'
+      ? `${route.path}?${rule.param}=${id}`
+      : route.path.replace(`:${rule.param}`, id);
+  };
   const pathFor = (route: AuditedRoute) =>
-    route.rule?.kind === 'workspace'
-      ? route.path.replace(`:${route.rule.param}`, ids[route.rule.resource])
-      : route.path;
+    route.rule?.kind === 'workspace' ? urlFor(route, ids[route.rule.resource]) : route.path;
 
   it('covers every scoped resource kind and declares a rule on every route', () => {
     expect(routes.length).toBeGreaterThan(20);
@@ -87,7 +93,7 @@ describe('access control on every route', () => {
       expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
       const unknown = await t.api.request<ErrorResponse>(
         route.method,
-        route.path.replace(/:[A-Za-z]+/, '00000000-0000-4000-8000-000000000000'),
+        urlFor(route, '00000000-0000-4000-8000-000000000000'),
         { token: owner.token, body: {} },
       );
       expect(unknown.status, `${route.method} ${route.path} (unknown id)`).toBe(404);

@@ -35,6 +35,8 @@ export async function startTestApp(
     WEB_DIST_DIR: '/nonexistent',
     DB_POOL_MAX: '5',
     AI_LOCAL_COST_MS: '0',
+    // Limits stay on, raised: the rate-limit tests set their own.
+    RATE_LIMIT_MULTIPLIER: '1000',
     ...options.env,
   });
   const app = await createApp(config, database.url);

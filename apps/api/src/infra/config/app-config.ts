@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OptimizationName } from '@orch/contracts';
+import type { RateLimitTier } from '../throttling/rate-limit.decorators.js';
 import { envSchema, type Env } from './config.schema.js';
 
 /** Variables whose values never appear in an error message or log. */
-const SECRETS = new Set(['DATABASE_URL', 'JWT_SECRET', 'DEMO_PASSWORD', 'AI_API_KEY']);
+const SECRETS = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'DEMO_PASSWORD', 'AI_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -41,6 +42,14 @@ export class AppConfig {
   readonly slowQueryMs: number;
   readonly optimizations: ReadonlySet<OptimizationName>;
   readonly jwt: { secret: string; ttlSeconds: number; secretSource: 'env' | 'file' };
+  readonly redisUrl: string | undefined;
+  readonly trustProxy: string[];
+  readonly rateLimits: {
+    multiplier: number;
+    perMinute: Record<RateLimitTier, number>;
+    redisFailure: Env['RATE_LIMIT_REDIS_FAILURE'];
+  };
+  readonly aiDailyQuota: number;
   readonly ai: {
     provider: Env['AI_PROVIDER'];
     baseUrl: string | undefined;
@@ -78,6 +87,25 @@ export class AppConfig {
       ttlSeconds: env.JWT_TTL_SECONDS,
       secretSource: jwtSecret.source,
     };
+    this.redisUrl = env.REDIS_URL;
+    this.trustProxy = env.TRUST_PROXY;
+    const m = env.RATE_LIMIT_MULTIPLIER;
+    const scaled = (n: number) => Math.max(1, Math.ceil(n * m));
+    this.rateLimits = {
+      multiplier: m,
+      redisFailure: env.RATE_LIMIT_REDIS_FAILURE,
+      perMinute: {
+        anonymous: scaled(env.RATE_LIMIT_ANONYMOUS_PER_MIN),
+        user: scaled(env.RATE_LIMIT_USER_PER_MIN),
+        ingest: scaled(env.RATE_LIMIT_INGEST_PER_MIN),
+        regenerate: scaled(env.RATE_LIMIT_REGENERATE_PER_MIN),
+        'quota-status': scaled(env.RATE_LIMIT_QUOTA_STATUS_PER_MIN),
+        'quota-check': scaled(env.RATE_LIMIT_QUOTA_CHECK_PER_MIN),
+        'quota-usage': scaled(env.RATE_LIMIT_QUOTA_USAGE_PER_MIN),
+        'quota-notifications': scaled(env.RATE_LIMIT_QUOTA_NOTIFICATIONS_PER_MIN),
+      },
+    };
+    this.aiDailyQuota = env.AI_DAILY_QUOTA;
     this.ai = {
       provider: env.AI_PROVIDER,
       baseUrl: env.AI_BASE_URL?.replace(/\/+$/, ''),

@@ -64,6 +64,44 @@ export const envSchema = z.object({
   DB_IDLE_IN_TX_TIMEOUT_MS: int(0).default(10_000),
   DB_SLOW_QUERY_MS: int(1).default(500),
 
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed. */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[0-9a-fA-F:.]+(\/\d{1,3})?$/,
+            'must list IP addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1',
+          ),
+      ),
+    ),
+  RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(1_000_000).default(1),
+  RATE_LIMIT_ANONYMOUS_PER_MIN: int(1).default(20),
+  RATE_LIMIT_USER_PER_MIN: int(1).default(100),
+  RATE_LIMIT_INGEST_PER_MIN: int(1).default(200),
+  RATE_LIMIT_REGENERATE_PER_MIN: int(1).default(10),
+  RATE_LIMIT_QUOTA_STATUS_PER_MIN: int(1).default(20),
+  RATE_LIMIT_QUOTA_CHECK_PER_MIN: int(1).default(10),
+  RATE_LIMIT_QUOTA_USAGE_PER_MIN: int(1).default(15),
+  RATE_LIMIT_QUOTA_NOTIFICATIONS_PER_MIN: int(1).default(30),
+  RATE_LIMIT_REDIS_FAILURE: z.enum(['local', 'open', 'closed']).default('local'),
+  AI_DAILY_QUOTA: int(1).default(500),
+
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),
 

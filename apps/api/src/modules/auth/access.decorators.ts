@@ -14,7 +14,14 @@ export type ScopedResource = 'workspace' | 'agent' | 'deliverable' | 'thinkingPr
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'user' }
-  | { kind: 'workspace'; resource: ScopedResource; param: string; ownerOnly: boolean };
+  | {
+      kind: 'workspace';
+      resource: ScopedResource;
+      param: string;
+      /** Where the id is: the path (default) or the query string. */
+      from: 'params' | 'query';
+      ownerOnly: boolean;
+    };
 
 /** No token needed (register, login, health). */
 export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
@@ -28,12 +35,13 @@ export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'user' } sati
  */
 export const WorkspaceScoped = (
   resource: ScopedResource,
-  options: { param?: string; ownerOnly?: boolean } = {},
+  options: { param?: string; from?: 'params' | 'query'; ownerOnly?: boolean } = {},
 ) =>
   SetMetadata(ACCESS_KEY, {
     kind: 'workspace',
     resource,
     param: options.param ?? 'id',
+    from: options.from ?? 'params',
     ownerOnly: options.ownerOnly ?? false,
   } satisfies AccessRule);
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCode, WorkspaceRole } from '@orch/contracts';
 import type { FastifyRequest } from 'fastify';
 import { DomainException } from '../../infra/http/domain.exception.js';
+import { ValidationFailedException } from '../../infra/http/validation.js';
 import { MembershipService } from '../workspaces/membership.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
 import { TokenService } from './token.service.js';
@@ -36,9 +37,19 @@ export class AccessGuard implements CanActivate {
     request.auth = await this.tokens.verifyBearer(request.headers.authorization);
     if (rule.kind === 'user') return true;
 
-    const params = request.params as Record<string, string | undefined>;
-    const id = params[rule.param];
+    const source = (rule.from === 'query' ? request.query : request.params) as Record<
+      string,
+      unknown
+    >;
+    const value = source[rule.param];
+    const id = typeof value === 'string' ? value : undefined;
     const notFound = new DomainException(ErrorCode.NotFound, `${rule.resource} not found`);
+    if (rule.from === 'query' && (!id || !UUID.test(id))) {
+      // A query parameter is input, not an address: name it like any bad field.
+      throw new ValidationFailedException([
+        { field: rule.param, messages: [`${rule.param} must be a UUID`] },
+      ]);
+    }
     if (!id || !UUID.test(id)) throw notFound;
     const access = await this.membership.resolve(
       rule.resource,

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../../infra/config/app-config.js';
+import { CallerIdentity } from '../../infra/throttling/caller-identity.js';
+import { RateLimitGuard } from '../../infra/throttling/rate-limit.guard.js';
+import { RateLimitModule } from '../../infra/throttling/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { AccessGuard } from './access.guard.js';
@@ -14,6 +17,7 @@ import { TokenService } from './token.service.js';
 @Module({
   imports: [
     DiscoveryModule,
+    RateLimitModule,
     UsersModule,
     WorkspacesModule,
     JwtModule.registerAsync({
@@ -31,6 +35,9 @@ import { TokenService } from './token.service.js';
     PasswordHasher,
     TokenService,
     RouteAudit,
+    { provide: CallerIdentity, useExisting: TokenService },
+    // Order matters: rate limiting first, so refused logins and bad tokens count too.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [TokenService, PasswordHasher, RouteAudit],

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ErrorCode } from '@orch/contracts';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
+import type { CallerIdentity } from '../../infra/throttling/caller-identity.js';
 import type { AuthContext } from './access.decorators.js';
 
 interface TokenClaims {
@@ -10,7 +11,7 @@ interface TokenClaims {
 }
 
 @Injectable()
-export class TokenService {
+export class TokenService implements CallerIdentity {
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
@@ -26,6 +27,18 @@ export class TokenService {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new DomainException(ErrorCode.Unauthenticated, 'A bearer token is required');
     return this.verify(match[1]);
+  }
+
+  /** For rate limiting: the user of a valid token, without throwing. */
+  userIdFromAuthorization(header: string | undefined): string | undefined {
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return undefined;
+    try {
+      const claims = this.jwt.verify<TokenClaims>(match[1]);
+      return typeof claims.sub === 'string' ? claims.sub : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async verify(token: string): Promise<AuthContext> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DeliverableListResponse, DisplayedDeliverable } from '@orch/contracts';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
+import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DeliverablesService } from './deliverables.service.js';
 import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
@@ -37,6 +38,7 @@ export class DeliverablesController {
   }
 
   @WorkspaceScoped('deliverable')
+  @RateLimit('regenerate')
   @Post('deliverables/:id/regenerate')
   @HttpCode(200)
   regenerate(@Param('id') id: string): Promise<DisplayedDeliverable> {

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { HealthResponse } from '@orch/contracts';
 import type { FastifyReply } from 'fastify';
 import { DatabaseHealth } from '../../infra/database/database.health.js';
+import { NoRateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { Public } from '../auth/access.decorators.js';
 
 @ApiTags('health')
@@ -12,6 +13,7 @@ export class HealthController {
 
   /** 200 when every dependency answers, 503 otherwise (for load balancers). */
   @Public()
+  @NoRateLimit()
   @Get()
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const database = await this.database.check();

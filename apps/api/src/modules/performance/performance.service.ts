@@ -5,6 +5,8 @@ import type {
   PerformanceMetrics,
 } from '@orch/contracts';
 import { DisplayContentService } from '../deliverables/display-content/display-content.service.js';
+import { AppConfig } from '../../infra/config/app-config.js';
+import { RATE_LIMIT_TIERS } from '../../infra/throttling/rate-limit.decorators.js';
 import { QueryAccounting } from '../../infra/database/query-accounting.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 
@@ -14,6 +16,7 @@ export class PerformanceService {
     private readonly switches: Optimizations,
     private readonly queries: QueryAccounting,
     private readonly display: DisplayContentService,
+    private readonly config: AppConfig,
   ) {}
 
   cacheStats(): CacheStatsResponse {
@@ -21,7 +24,15 @@ export class PerformanceService {
   }
 
   optimizations(): OptimizationsResponse {
-    return { optimizations: this.switches.list() };
+    const limits = this.config.rateLimits.perMinute;
+    return {
+      optimizations: this.switches.list(),
+      rateLimits: RATE_LIMIT_TIERS.map((tier) => ({
+        tier,
+        limit: limits[tier],
+        windowSeconds: 60,
+      })),
+    };
   }
 
   metrics(): PerformanceMetrics {

@@ -2,24 +2,76 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+export interface NotificationRow {
+  workspace_id: string;
+  day: string;
+  threshold: number;
+  used: number;
+  quota: number;
+  created_at: Date;
+}
+
+const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
+
 @Injectable()
 export class QuotaRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Adds `calls` to today's (UTC) usage of the workspace: one upsert. */
-  async addCalls(workspaceId: string, calls: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO ai_usage (workspace_id, day, calls) VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2)
-       ON CONFLICT (workspace_id, day) DO UPDATE SET calls = ai_usage.calls + EXCLUDED.calls, updated_at = now()`,
+  /** Adds `calls` to today's (UTC) usage; returns the new total. One upsert. */
+  async addCalls(workspaceId: string, calls: number): Promise<number> {
+    const rows = await this.db.query<{ calls: number }[]>(
+      `INSERT INTO ai_usage (workspace_id, day, calls) VALUES ($1, ${TODAY}, $2)
+       ON CONFLICT (workspace_id, day)
+       DO UPDATE SET calls = ai_usage.calls + EXCLUDED.calls, updated_at = now()
+       RETURNING calls`,
       [workspaceId, calls],
     );
+    return rows[0].calls;
   }
 
   async callsToday(workspaceId: string): Promise<number> {
     const rows = await this.db.query<{ calls: number }[]>(
-      `SELECT calls FROM ai_usage WHERE workspace_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
+      `SELECT calls FROM ai_usage WHERE workspace_id = $1 AND day = ${TODAY}`,
       [workspaceId],
     );
     return rows[0]?.calls ?? 0;
+  }
+
+  /** The last `days` days, oldest first, zero-filled: one query. */
+  async dailyUsage(workspaceId: string, days: number): Promise<{ day: string; calls: number }[]> {
+    return this.db.query(
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, COALESCE(u.calls, 0)::int AS calls
+         FROM generate_series(${TODAY} - ($2::int - 1), ${TODAY}, interval '1 day') AS d(day)
+         LEFT JOIN ai_usage u ON u.workspace_id = $1 AND u.day = d.day::date
+        ORDER BY d.day`,
+      [workspaceId, days],
+    );
+  }
+
+  /** Records that usage passed `threshold`% today; null if it already was. */
+  async insertNotification(
+    workspaceId: string,
+    threshold: number,
+    used: number,
+    quota: number,
+  ): Promise<NotificationRow | null> {
+    const rows = await this.db.query<NotificationRow[]>(
+      `INSERT INTO quota_notifications (workspace_id, day, threshold, used, quota)
+       VALUES ($1, ${TODAY}, $2, $3, $4)
+       ON CONFLICT (workspace_id, day, threshold) DO NOTHING
+       RETURNING workspace_id, to_char(day, 'YYYY-MM-DD') AS day, threshold, used, quota, created_at`,
+      [workspaceId, threshold, used, quota],
+    );
+    return rows[0] ?? null;
+  }
+
+  listNotifications(workspaceId: string, days: number): Promise<NotificationRow[]> {
+    return this.db.query(
+      `SELECT workspace_id, to_char(day, 'YYYY-MM-DD') AS day, threshold, used, quota, created_at
+         FROM quota_notifications
+        WHERE workspace_id = $1 AND day > ${TODAY} - $2::int
+        ORDER BY day DESC, threshold DESC`,
+      [workspaceId, days],
+    );
   }
 }

@@ -1,16 +1,106 @@
 import { Injectable } from '@nestjs/common';
-import { QuotaRepository } from './quota.repository.js';
+import {
+  QUOTA_THRESHOLDS,
+  type QuotaCheck,
+  type QuotaNotification,
+  type QuotaNotifications,
+  type QuotaStatus,
+  type QuotaThreshold,
+  type QuotaUsage,
+} from '@orch/contracts';
+import { AppConfig } from '../../infra/config/app-config.js';
+import { DomainEvents } from '../../infra/events/domain-events.js';
+import { type NotificationRow, QuotaRepository } from './quota.repository.js';
 
-/** AI-call usage per workspace; the quota endpoints and limits build on it. */
+const HISTORY_DAYS = 30;
+
+/**
+ * The per-workspace daily AI-call quota: usage is recorded by whoever calls a
+ * provider; crossing 80% and 100% is recorded once a day and announced.
+ */
 @Injectable()
 export class QuotaService {
-  constructor(private readonly quota: QuotaRepository) {}
+  constructor(
+    private readonly quota: QuotaRepository,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+  ) {}
 
-  recordAiCalls(workspaceId: string, calls = 1): Promise<void> {
-    return this.quota.addCalls(workspaceId, calls);
+  get dailyLimit(): number {
+    return this.config.aiDailyQuota;
   }
 
-  callsToday(workspaceId: string): Promise<number> {
-    return this.quota.callsToday(workspaceId);
+  async recordAiCalls(workspaceId: string, calls = 1): Promise<void> {
+    const used = await this.quota.addCalls(workspaceId, calls);
+    const before = used - calls;
+    for (const threshold of QUOTA_THRESHOLDS) {
+      const at = Math.ceil((this.dailyLimit * threshold) / 100);
+      if (before < at && used >= at) {
+        const row = await this.quota.insertNotification(
+          workspaceId,
+          threshold,
+          used,
+          this.dailyLimit,
+        );
+        if (row) {
+          this.events.publish({
+            type: 'quota.notification',
+            workspaceId,
+            payload: toNotification(row),
+          });
+        }
+      }
+    }
   }
+
+  async status(workspaceId: string): Promise<QuotaStatus> {
+    const used = await this.quota.callsToday(workspaceId);
+    return {
+      workspaceId,
+      used,
+      limit: this.dailyLimit,
+      remaining: Math.max(0, this.dailyLimit - used),
+      resetsAt: nextUtcMidnight().toISOString(),
+    };
+  }
+
+  /** May a call go ahead now: what the display-content transformer asks before every call. */
+  async check(workspaceId: string): Promise<QuotaCheck> {
+    const { used, limit, remaining } = await this.status(workspaceId);
+    const allowed = used < limit;
+    return {
+      workspaceId,
+      allowed,
+      used,
+      limit,
+      remaining,
+      reason: allowed ? null : 'daily_quota_exhausted',
+    };
+  }
+
+  async usage(workspaceId: string): Promise<QuotaUsage> {
+    const days = await this.quota.dailyUsage(workspaceId, HISTORY_DAYS);
+    return { workspaceId, days, total: days.reduce((sum, d) => sum + d.calls, 0) };
+  }
+
+  async notifications(workspaceId: string): Promise<QuotaNotifications> {
+    const rows = await this.quota.listNotifications(workspaceId, HISTORY_DAYS);
+    return { items: rows.map(toNotification) };
+  }
+}
+
+function toNotification(row: NotificationRow): QuotaNotification {
+  return {
+    workspaceId: row.workspace_id,
+    day: row.day,
+    threshold: row.threshold as QuotaThreshold,
+    used: row.used,
+    limit: row.quota,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function nextUtcMidnight(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }

@@ -8,6 +8,7 @@ import type {
   ThinkingStep,
 } from '@orch/contracts';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
+import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import {
   AppendStepDto,
@@ -67,6 +68,7 @@ export class ThinkingController {
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
+  @RateLimit('ingest')
   @Post('thinking/:processId/steps/bulk')
   async appendSteps(
     @Param('processId') processId: string,
@@ -76,6 +78,7 @@ export class ThinkingController {
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
+  @RateLimit('ingest')
   @Post('thinking/:processId/steps')
   appendStep(
     @Param('processId') processId: string,

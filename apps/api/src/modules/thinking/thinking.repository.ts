@@ -110,8 +110,10 @@ export class ThinkingRepository {
   /**
    * Appends steps, in order, only while the process is running, and touches
    * the process's updated_at: one statement for any number of steps. Each step
-   * is stamped at least 1 ms after the process's last one, so the
-   * (process_id, created_at, id) order is the order they were appended in.
+   * is stamped 1 ms after the one before, starting after the process's
+   * last_step_at, which the UPDATE reads under the row lock (re-read after
+   * waiting for a concurrent append), so concurrent appends never interleave
+   * and (process_id, created_at, id) is the order of appending.
    * Null when the process is closed.
    */
   async appendSteps(
@@ -120,24 +122,24 @@ export class ThinkingRepository {
   ): Promise<ThinkingStepEntity[] | null> {
     const rows = await this.db.query<StepRow[]>(
       `WITH open AS (
-         UPDATE thinking_processes SET updated_at = now()
+         UPDATE thinking_processes
+            SET updated_at = now(),
+                last_step_at = GREATEST(now(), last_step_at + interval '1 millisecond')
+                               + ($5::int - 1) * interval '1 millisecond'
           WHERE id = $1 AND status = $4
-          RETURNING id
-       ), base AS (
-         SELECT GREATEST(now(), (SELECT t.created_at + interval '1 millisecond'
-                                   FROM thinking_steps t WHERE t.process_id = $1
-                                  ORDER BY t.created_at DESC, t.id DESC LIMIT 1)) AS at
+          RETURNING id, last_step_at - ($5::int - 1) * interval '1 millisecond' AS first_at
        )
        INSERT INTO thinking_steps (process_id, kind, content, created_at)
        SELECT open.id, s.kind::thinking_step_kind, s.content,
-              base.at + (s.ord - 1) * interval '1 millisecond'
-         FROM open, base, unnest($2::text[], $3::text[]) WITH ORDINALITY AS s(kind, content, ord)
+              open.first_at + (s.ord - 1) * interval '1 millisecond'
+         FROM open, unnest($2::text[], $3::text[]) WITH ORDINALITY AS s(kind, content, ord)
        RETURNING id, process_id, kind, content, created_at`,
       [
         processId,
         steps.map((s) => s.kind),
         steps.map((s) => s.content),
         ThinkingProcessStatus.Running,
+        steps.length,
       ],
     );
     if (rows.length === 0) return null;

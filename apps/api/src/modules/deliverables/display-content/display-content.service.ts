@@ -44,7 +44,13 @@ export class DisplayContentService {
   private readonly logger = new Logger('DisplayCache');
   private readonly inFlight = new Map<string, Promise<DisplayContent | null>>();
   private readonly pool: ConcurrencyLimit;
-  private readonly totals = { aiCalls: 0, aiCallsSaved: 0, transformations: 0, failures: 0 };
+  private readonly totals = {
+    aiCalls: 0,
+    aiCallsSaved: 0,
+    transformations: 0,
+    failures: 0,
+    quotaBlocked: 0,
+  };
 
   constructor(
     @Inject(DISPLAY_TRANSFORMER) private readonly transformer: DisplayTransformer,
@@ -153,6 +159,10 @@ export class DisplayContentService {
       if (Date.now() >= giveUpAt) return null;
       await sleep(CLAIM_POLL_MS);
     }
+    if (!(await this.withinQuota(d))) {
+      await this.stored.release(d.id).catch(() => undefined);
+      return null;
+    }
     let calls = 0;
     try {
       const content = await this.transformer.transform(
@@ -182,6 +192,10 @@ export class DisplayContentService {
     const byId = new Map<string, Display>();
     let transformed = 0;
     for (const d of deliverables) {
+      if (!(await this.withinQuota(d))) {
+        byId.set(d.id, PENDING);
+        continue;
+      }
       let calls = 0;
       try {
         const content = await this.transformer.transform(
@@ -205,6 +219,17 @@ export class DisplayContentService {
       }
     }
     return { byId, summary: { cached: 0, transformed, aiCallsSaved: 0 } };
+  }
+
+  /** At 100% of the daily quota no provider call is made: the item is served pending. */
+  private async withinQuota(d: DeliverableEntity): Promise<boolean> {
+    const check = await this.quota.check(d.workspaceId);
+    if (check.allowed) return true;
+    this.totals.quotaBlocked += 1;
+    this.logger.warn(
+      `deliverable ${d.id}: not transformed, workspace ${d.workspaceId} used its daily AI quota (${check.used}/${check.limit})`,
+    );
+    return false;
   }
 
   private async recordCalls(workspaceId: string, calls: number): Promise<void> {

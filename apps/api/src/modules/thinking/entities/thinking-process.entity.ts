@@ -39,6 +39,16 @@ export class ThinkingProcessEntity {
   })
   status!: ThinkingProcessStatus;
 
+  /** The newest step's created_at: appends take their times from it under the row lock. */
+  @Column({
+    name: 'last_step_at',
+    type: 'timestamptz',
+    precision: 3,
+    nullable: true,
+    select: false,
+  })
+  lastStepAt?: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt!: Date;
 

@@ -19,10 +19,13 @@ export function getDeliverables({
   cursor,
   signal,
 }: GetDeliverablesParams): Promise<DeliverableListResponse> {
-  return api.get<DeliverableListResponse>(`/workspaces/${encodeURIComponent(workspaceId)}/deliverables`, {
-    query: { limit, cursor },
-    signal,
-  });
+  return api.get<DeliverableListResponse>(
+    `/workspaces/${encodeURIComponent(workspaceId)}/deliverables`,
+    {
+      query: { limit, cursor },
+      signal,
+    },
+  );
 }
 
 export const deliverablesQueryOptions = (

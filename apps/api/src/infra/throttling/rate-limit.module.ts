@@ -1,0 +1,47 @@
+import { Logger, Module } from '@nestjs/common';
+import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config.js';
+import { RedisConnection } from '../redis/redis.connection.js';
+import { RATE_LIMIT_TIERS } from './rate-limit.decorators.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * The guard itself (RateLimitGuard) is registered by the auth module, which
+ * provides the CallerIdentity it needs, ahead of the access guard.
+ *
+ * One named throttler per tier, each skipping every request that isn't in its
+ * tier; counters in Redis when REDIS_URL is set (shared by every instance),
+ * otherwise in this process. The active limits are logged at start.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, RedisConnection],
+      useFactory: (config: AppConfig, redis: RedisConnection) => {
+        const local = new ThrottlerStorageService();
+        const storage = redis.client
+          ? new RedisThrottlerStorage(redis.client, local, config.rateLimits.redisFailure)
+          : local;
+        const limits = config.rateLimits.perMinute;
+        new Logger('RateLimit').log(
+          `limits per minute (x${config.rateLimits.multiplier}): ${RATE_LIMIT_TIERS.map((t) => `${t} ${limits[t]}`).join(', ')}; counters ${redis.client ? 'in Redis' : 'in this process'}`,
+        );
+        return {
+          storage,
+          throttlers: RATE_LIMIT_TIERS.map((tier) => ({
+            name: tier,
+            ttl: WINDOW_MS,
+            limit: limits[tier],
+            blockDuration: WINDOW_MS,
+            skipIf: (context) => !RateLimitGuard.appliesTo(tier, context),
+          })),
+        };
+      },
+    }),
+  ],
+  exports: [ThrottlerModule],
+})
+export class RateLimitModule {}
