@@ -15,6 +15,7 @@ import { GoalsModule } from './modules/goals/goals.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PerformanceModule } from './modules/performance/performance.module.js';
 import { QuotaModule } from './modules/quota/quota.module.js';
+import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { ThinkingModule } from './modules/thinking/thinking.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         HealthModule,
         PerformanceModule,
         QuotaModule,
+        RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

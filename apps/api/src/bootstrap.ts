@@ -11,6 +11,7 @@ import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
+import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { serveWebApp } from './infra/http/web-app.js';
 
@@ -45,6 +46,14 @@ export async function createApp(
   registerRequestContext(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, {
+      transports: ['websocket'],
+      connectTimeout: config.realtime.handshakeTimeoutMs,
+      maxHttpBufferSize: 16 * 1024,
+      serveClient: false,
+    }),
+  );
   app.useGlobalPipes(createValidationPipe());
 
   const openApi = new DocumentBuilder()

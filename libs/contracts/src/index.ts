@@ -11,3 +11,4 @@ export * from './dashboard.js';
 export * from './health.js';
 export * from './performance.js';
 export * from './quota.js';
+export * from './realtime.js';

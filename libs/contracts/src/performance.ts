@@ -1,3 +1,5 @@
+import type { RealtimeStats } from './realtime.js';
+
 /** Every optimization that can be switched off (OPTIMIZATIONS=all | none | a comma list to keep). */
 export const OPTIMIZATION_DESCRIPTIONS = {
   batching:
@@ -50,6 +52,7 @@ export interface DatabaseMetrics {
 export interface PerformanceMetrics {
   uptimeSeconds: number;
   database: DatabaseMetrics;
+  realtime: RealtimeStats;
 }
 
 export interface DisplayContentStats {

@@ -50,6 +50,16 @@ export class AppConfig {
     redisFailure: Env['RATE_LIMIT_REDIS_FAILURE'];
   };
   readonly aiDailyQuota: number;
+  readonly realtime: {
+    maxPerWorkspace: number;
+    maxTotal: number;
+    heartbeatMs: number;
+    heartbeatMisses: number;
+    handshakeTimeoutMs: number;
+    maxBacklog: number;
+    messagesPerMinute: number;
+    instanceTtlMs: number;
+  };
   readonly ai: {
     provider: Env['AI_PROVIDER'];
     baseUrl: string | undefined;
@@ -61,7 +71,15 @@ export class AppConfig {
     localCostMs: number;
     costPerCallUsd: number;
   };
-  readonly demo: { seed: boolean; email: string; password: string; name: string };
+  readonly demo: {
+    seed: boolean;
+    email: string;
+    password: string;
+    name: string;
+    /** The activity simulator: on by default only in the embedded demo. */
+    activity: boolean;
+    activityMs: number;
+  };
 
   private constructor(env: Env, jwtSecret: { secret: string; source: 'env' | 'file' }) {
     this.nodeEnv = env.NODE_ENV;
@@ -106,6 +124,16 @@ export class AppConfig {
       },
     };
     this.aiDailyQuota = env.AI_DAILY_QUOTA;
+    this.realtime = {
+      maxPerWorkspace: env.WS_MAX_PER_WORKSPACE,
+      maxTotal: env.WS_MAX_TOTAL,
+      heartbeatMs: env.WS_HEARTBEAT_MS,
+      heartbeatMisses: env.WS_HEARTBEAT_MISSES,
+      handshakeTimeoutMs: env.WS_HANDSHAKE_TIMEOUT_MS,
+      maxBacklog: env.WS_MAX_BACKLOG,
+      messagesPerMinute: env.WS_MESSAGES_PER_MIN,
+      instanceTtlMs: env.WS_INSTANCE_TTL_MS,
+    };
     this.ai = {
       provider: env.AI_PROVIDER,
       baseUrl: env.AI_BASE_URL?.replace(/\/+$/, ''),
@@ -122,6 +150,13 @@ export class AppConfig {
       email: env.DEMO_EMAIL.toLowerCase(),
       password: env.DEMO_PASSWORD,
       name: env.DEMO_NAME,
+      activity:
+        env.DEMO_ACTIVITY === 'on' ||
+        (env.DEMO_ACTIVITY === 'auto' &&
+          env.DEMO_SEED &&
+          !env.DATABASE_URL &&
+          env.NODE_ENV !== 'test'),
+      activityMs: env.DEMO_ACTIVITY_MS,
     };
   }
 

@@ -102,6 +102,17 @@ export const envSchema = z.object({
   RATE_LIMIT_REDIS_FAILURE: z.enum(['local', 'open', 'closed']).default('local'),
   AI_DAILY_QUOTA: int(1).default(500),
 
+  WS_MAX_PER_WORKSPACE: int(1).default(3),
+  WS_MAX_TOTAL: int(1).default(50),
+  WS_HEARTBEAT_MS: int(50).default(25_000),
+  WS_HEARTBEAT_MISSES: int(1, 100).default(2),
+  WS_HANDSHAKE_TIMEOUT_MS: int(100).default(10_000),
+  WS_MAX_BACKLOG: int(1).default(1_000),
+  WS_MESSAGES_PER_MIN: int(1).default(120),
+  WS_INSTANCE_TTL_MS: int(1_000).default(15_000),
+  DEMO_ACTIVITY: z.enum(['auto', 'on', 'off']).default('auto'),
+  DEMO_ACTIVITY_MS: int(200).default(4_000),
+
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),
 

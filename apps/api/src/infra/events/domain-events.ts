@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { QuotaNotification } from '@orch/contracts';
+import type { RealtimeDomainEvent, RealtimeEventPayload } from '@orch/contracts';
 
-/** Everything a module announces after its write has committed. */
+/**
+ * Everything a module announces after its write has committed: the same names
+ * and payloads the realtime gateway pushes to the workspace's room.
+ */
 export type DomainEvent = {
-  type: 'quota.notification';
-  workspaceId: string;
-  payload: QuotaNotification;
-};
+  [E in RealtimeDomainEvent]: { type: E; workspaceId: string; payload: RealtimeEventPayload<E> };
+}[RealtimeDomainEvent];
 
 export type DomainEventHandler = (event: DomainEvent) => void | Promise<void>;
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
 import { requestLoader } from '../../infra/database/request-loader.js';
+import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
@@ -18,6 +19,7 @@ export class AgentsService {
     private readonly agents: AgentsRepository,
     private readonly baseline: AgentsBaselineRepository,
     private readonly optimizations: Optimizations,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The list reads: batched, or the naive first version when `batching` is off. */
@@ -53,7 +55,7 @@ export class AgentsService {
       model: dto.model?.trim() ?? DEFAULT_MODEL,
       settings,
     });
-    return toAgent(agent, settings);
+    return this.announce(toAgent(agent, settings));
   }
 
   /** Terminated is final: any change to a terminated agent is a 409. */
@@ -78,7 +80,16 @@ export class AgentsService {
     );
     if (!updated) throw DomainException.notFound(ErrorCode.AgentNotFound, 'Agent');
     const settings = await this.agents.settingsFor([id]);
-    return toAgent(updated, settings.get(id) ?? {});
+    return this.announce(toAgent(updated, settings.get(id) ?? {}));
+  }
+
+  private announce(agent: Agent): Agent {
+    this.events.publish({
+      type: 'agent.updated',
+      workspaceId: agent.workspaceId,
+      payload: { agent },
+    });
+    return agent;
   }
 
   /** For other modules: which of `ids` are agents of the workspace. */

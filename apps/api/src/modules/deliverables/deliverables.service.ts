@@ -5,11 +5,12 @@ import {
   type DisplayedDeliverable,
   ErrorCode,
 } from '@orch/contracts';
+import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { ValidationFailedException } from '../../infra/http/validation.js';
 import { AgentsService } from '../agents/agents.service.js';
-import { toDisplayedDeliverable } from './deliverables.mapper.js';
+import { toDeliverable, toDisplayedDeliverable } from './deliverables.mapper.js';
 import { DeliverablesRepository } from './deliverables.repository.js';
 import { DisplayContentService } from './display-content/display-content.service.js';
 import type { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
@@ -24,6 +25,7 @@ export class DeliverablesService {
     private readonly deliverables: DeliverablesRepository,
     private readonly agents: AgentsService,
     private readonly display: DisplayContentService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** A page with display content, cache-first, and what serving it cost. */
@@ -75,7 +77,13 @@ export class DeliverablesService {
       content: dto.content,
       contentHash: contentHash(dto.content),
     });
-    return toDisplayedDeliverable(created, this.display.storedDisplay(created));
+    const deliverable = toDisplayedDeliverable(created, this.display.storedDisplay(created));
+    this.events.publish({
+      type: 'deliverable.created',
+      workspaceId,
+      payload: { deliverable: toDeliverable(created) },
+    });
+    return deliverable;
   }
 
   async update(
@@ -92,6 +100,11 @@ export class DeliverablesService {
       ...(dto.agentId !== undefined ? { agentId: dto.agentId } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
+    this.events.publish({
+      type: 'deliverable.updated',
+      workspaceId,
+      payload: { deliverable: toDeliverable(updated) },
+    });
     return toDisplayedDeliverable(updated, this.display.storedDisplay(updated));
   }
 

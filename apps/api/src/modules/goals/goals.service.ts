@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type Goal, type Page } from '@orch/contracts';
+import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { ValidationFailedException } from '../../infra/http/validation.js';
@@ -13,6 +14,7 @@ export class GoalsService {
   constructor(
     private readonly goals: GoalsRepository,
     private readonly agents: AgentsService,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(workspaceId: string, page: PageRequest): Promise<Page<Goal>> {
@@ -36,7 +38,7 @@ export class GoalsService {
       windowHours: dto.windowHours ?? 24,
       nextCheckAt: new Date(),
     });
-    return toGoal(goal);
+    return this.announce(toGoal(goal));
   }
 
   async update(workspaceId: string, id: string, dto: UpdateGoalDto): Promise<Goal> {
@@ -54,7 +56,12 @@ export class GoalsService {
       ...(dto.status !== undefined ? { status: dto.status } : {}),
     });
     if (!goal) throw DomainException.notFound(ErrorCode.GoalNotFound, 'Goal');
-    return toGoal(goal);
+    return this.announce(toGoal(goal));
+  }
+
+  private announce(goal: Goal): Goal {
+    this.events.publish({ type: 'goal.updated', workspaceId: goal.workspaceId, payload: { goal } });
+    return goal;
   }
 
   /** Every id must be an agent of this workspace: one query for the whole list. */

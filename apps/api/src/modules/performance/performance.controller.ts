@@ -28,7 +28,7 @@ export class PerformanceController {
 
   @Authenticated()
   @Get('metrics')
-  metrics(): PerformanceMetrics {
+  metrics(): Promise<PerformanceMetrics> {
     return this.performance.metrics();
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DeliverablesModule } from '../deliverables/deliverables.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { PerformanceController } from './performance.controller.js';
 import { PerformanceService } from './performance.service.js';
 
 @Module({
-  imports: [DeliverablesModule],
+  imports: [DeliverablesModule, RealtimeModule],
   controllers: [PerformanceController],
   providers: [PerformanceService],
 })

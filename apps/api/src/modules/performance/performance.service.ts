@@ -7,6 +7,7 @@ import type {
 import { DisplayContentService } from '../deliverables/display-content/display-content.service.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { RATE_LIMIT_TIERS } from '../../infra/throttling/rate-limit.decorators.js';
+import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { QueryAccounting } from '../../infra/database/query-accounting.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 
@@ -17,6 +18,7 @@ export class PerformanceService {
     private readonly queries: QueryAccounting,
     private readonly display: DisplayContentService,
     private readonly config: AppConfig,
+    private readonly realtime: RealtimeGateway,
   ) {}
 
   cacheStats(): CacheStatsResponse {
@@ -35,7 +37,11 @@ export class PerformanceService {
     };
   }
 
-  metrics(): PerformanceMetrics {
-    return { uptimeSeconds: Math.round(process.uptime()), database: this.queries.metrics() };
+  async metrics(): Promise<PerformanceMetrics> {
+    return {
+      uptimeSeconds: Math.round(process.uptime()),
+      database: this.queries.metrics(),
+      realtime: await this.realtime.stats(),
+    };
   }
 }

@@ -46,7 +46,7 @@ export class QuotaService {
           this.events.publish({
             type: 'quota.notification',
             workspaceId,
-            payload: toNotification(row),
+            payload: { notification: toNotification(row) },
           });
         }
       }

@@ -71,19 +71,21 @@ export class ThinkingController {
   @RateLimit('ingest')
   @Post('thinking/:processId/steps/bulk')
   async appendSteps(
+    @CurrentAccess() access: WorkspaceAccess,
     @Param('processId') processId: string,
     @Body() dto: AppendStepsDto,
   ): Promise<AppendStepsResponse> {
-    return { items: await this.thinking.appendSteps(processId, dto.steps) };
+    return { items: await this.thinking.appendSteps(access.workspaceId, processId, dto.steps) };
   }
 
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @RateLimit('ingest')
   @Post('thinking/:processId/steps')
   appendStep(
+    @CurrentAccess() access: WorkspaceAccess,
     @Param('processId') processId: string,
     @Body() dto: AppendStepDto,
   ): Promise<ThinkingStep> {
-    return this.thinking.appendStep(processId, dto);
+    return this.thinking.appendStep(access.workspaceId, processId, dto);
   }
 }

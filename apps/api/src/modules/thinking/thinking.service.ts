@@ -9,6 +9,7 @@ import {
   type ThinkingProcessWithSteps,
   type ThinkingStep,
 } from '@orch/contracts';
+import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { decodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
@@ -31,6 +32,7 @@ export class ThinkingService {
     private readonly baseline: ThinkingBaselineRepository,
     private readonly agents: AgentsService,
     private readonly optimizations: Optimizations,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The most recent processes with their latest steps: two queries whatever the counts. */
@@ -95,13 +97,21 @@ export class ThinkingService {
     return toThinkingProcess(process);
   }
 
-  async appendStep(processId: string, dto: AppendStepDto): Promise<ThinkingStep> {
-    const [step] = await this.appendSteps(processId, [dto]);
+  async appendStep(
+    workspaceId: string,
+    processId: string,
+    dto: AppendStepDto,
+  ): Promise<ThinkingStep> {
+    const [step] = await this.appendSteps(workspaceId, processId, [dto]);
     return step;
   }
 
   /** Any number of steps, one statement. */
-  async appendSteps(processId: string, steps: AppendStepDto[]): Promise<ThinkingStep[]> {
+  async appendSteps(
+    workspaceId: string,
+    processId: string,
+    steps: AppendStepDto[],
+  ): Promise<ThinkingStep[]> {
     const stored = await this.thinking.appendSteps(processId, steps);
     if (!stored) {
       throw new DomainException(
@@ -109,7 +119,15 @@ export class ThinkingService {
         'Steps can only be added to a running process',
       );
     }
-    return stored.map(toThinkingStep);
+    const appended = stored.map(toThinkingStep);
+    for (const step of appended) {
+      this.events.publish({
+        type: 'thinking.step',
+        workspaceId,
+        payload: { workspaceId, processId, step },
+      });
+    }
+    return appended;
   }
 
   async listSteps(processId: string, page: PageRequest): Promise<Page<ThinkingStep>> {

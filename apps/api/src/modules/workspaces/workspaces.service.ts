@@ -6,6 +6,7 @@ import {
   type WorkspaceForUser,
   type WorkspaceMember,
 } from '@orch/contracts';
+import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { UsersService } from '../users/users.service.js';
@@ -18,6 +19,7 @@ export class WorkspacesService {
   constructor(
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersService,
+    private readonly events: DomainEvents,
   ) {}
 
   async listForUser(userId: string, page: PageRequest): Promise<Page<WorkspaceForUser>> {
@@ -47,7 +49,9 @@ export class WorkspacesService {
       ...(dto.description !== undefined ? { description: dto.description } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
-    return toWorkspace(updated);
+    const workspace = toWorkspace(updated);
+    this.events.publish({ type: 'workspace.updated', workspaceId: id, payload: { workspace } });
+    return workspace;
   }
 
   delete(id: string): Promise<void> {
