@@ -10,6 +10,7 @@ import { ErrorFilter } from './infra/http/error.filter.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { DemoModule } from './modules/demo/demo.module.js';
 import { DeliverablesModule } from './modules/deliverables/deliverables.module.js';
 import { GoalsModule } from './modules/goals/goals.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         PerformanceModule,
         QuotaModule,
         RealtimeModule,
+        DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

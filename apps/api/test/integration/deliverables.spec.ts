@@ -5,7 +5,6 @@ import {
   type Deliverable,
   ErrorCode,
   type ErrorResponse,
-  type Page,
   type UpdateDeliverableRequest,
   type Workspace,
 } from '@orch/contracts';

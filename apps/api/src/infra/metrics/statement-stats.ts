@@ -13,10 +13,14 @@ interface Entry {
   next: number;
 }
 
-/** `WHERE id = 'abc' AND n IN (1, 2)` and `... IN (3)` are one statement: literals become `?`. */
+/**
+ * `WHERE id = 'abc' AND n IN ($1, $2)` and `... IN (3)` are one statement:
+ * placeholders and literals become `?`, and a list of them `(?)`.
+ */
 export function normaliseSql(sql: string): string {
   return sql
     .replace(/\s+/g, ' ')
+    .replace(/\$\d+/g, '?')
     .replace(/'(?:[^']|'')*'/g, '?')
     .replace(/\b\d+(\.\d+)?\b/g, '?')
     .replace(/\((\s*\?\s*,)+\s*\?\s*\)/g, '(?)')
