@@ -20,17 +20,29 @@ export interface StoredDisplay {
 export class DisplayContentRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Claims the row for `ttlMs` unless another live claim exists or the content changed. */
-  async claim(id: string, contentHash: string, ttlMs: number): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }[]>(
+  /**
+   * Claims the row for `ttlMs` unless another live claim exists, the content
+   * changed, or (unless `force`) the stored display content is already current:
+   * then the caller reads the stored result instead of calling the provider.
+   */
+  async claim(
+    id: string,
+    contentHash: string,
+    version: string,
+    ttlMs: number,
+    force: boolean,
+  ): Promise<boolean> {
+    const result: unknown = await this.db.query(
       `UPDATE deliverables
           SET display_claim_expires_at = now() + make_interval(secs => $3::double precision / 1000)
         WHERE id = $1 AND content_hash = $2
           AND (display_claim_expires_at IS NULL OR display_claim_expires_at < now())
+          AND ($5 OR display_content IS NULL OR display_content_hash IS DISTINCT FROM $2
+               OR transform_version IS DISTINCT FROM $4)
         RETURNING id`,
-      [id, contentHash, ttlMs],
+      [id, contentHash, ttlMs, version, force],
     );
-    return rows.length > 0;
+    return updatedRows(result).length > 0;
   }
 
   /**
@@ -43,7 +55,7 @@ export class DisplayContentRepository {
     version: string,
     display: DisplayContent,
   ): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }[]>(
+    const result: unknown = await this.db.query(
       `UPDATE deliverables
           SET display_content = $4::jsonb, display_content_hash = $2, transform_version = $3,
               transformed_at = now(), display_claim_expires_at = NULL
@@ -51,7 +63,7 @@ export class DisplayContentRepository {
         RETURNING id`,
       [id, contentHash, version, JSON.stringify(display)],
     );
-    return rows.length > 0;
+    return updatedRows(result).length > 0;
   }
 
   async release(id: string): Promise<void> {
@@ -85,4 +97,20 @@ export class DisplayContentRepository {
       claimed: row.claimed,
     };
   }
+}
+
+/**
+ * TypeORM's Postgres driver answers a raw UPDATE with `[rows, affectedCount]`
+ * (a SELECT or INSERT with plain rows): take the rows either way.
+ */
+function updatedRows(result: unknown): unknown[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as unknown[];
+  }
+  return Array.isArray(result) ? result : [];
 }

@@ -147,7 +147,16 @@ export class DisplayContentService {
     force: boolean,
   ): Promise<DisplayContent | null> {
     const giveUpAt = Date.now() + this.config.ai.timeoutMs;
-    while (!(await this.stored.claim(d.id, d.contentHash, this.config.ai.timeoutMs + 5_000))) {
+    const version = this.transformer.version;
+    while (
+      !(await this.stored.claim(
+        d.id,
+        d.contentHash,
+        version,
+        this.config.ai.timeoutMs + 5_000,
+        force,
+      ))
+    ) {
       // Another instance is on it: wait for its result rather than pay twice.
       const now = await this.stored.read(d.id);
       if (!now || now.contentHash !== d.contentHash) return null;
@@ -172,7 +181,10 @@ export class DisplayContentService {
           onProviderCall: () => (calls += 1),
         },
       );
-      await this.stored.store(d.id, d.contentHash, this.transformer.version, content);
+      // Not stored when the content changed meanwhile: that result is already stale.
+      if (!(await this.stored.store(d.id, d.contentHash, this.transformer.version, content))) {
+        await this.stored.release(d.id);
+      }
       this.totals.transformations += 1;
       return content;
     } catch (error) {

@@ -157,7 +157,7 @@ export function parseReply(body: string): DisplayContent {
 
 /** Seconds or an HTTP date; capped so a provider can't park us for long. */
 export function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
+  if (!header || header.trim() === '') return undefined;
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), BACKOFF_MAX_MS) : undefined;

@@ -48,7 +48,7 @@ const sanitizer = new FilterXSS({
   },
 });
 
-const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/)|#|\.{0,2}\/)/i;
+const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/)|#|\.{1,2}\/)/i;
 
 export function sanitizeHtml(html: string): string {
   return sanitizer.process(html).trim();
