@@ -277,7 +277,7 @@ describe('web app against the built server', () => {
     );
 
     // Header and counts.
-    expect(await page.locator('h1').innerText()).toBe(dashboard.workspace.name);
+    expect(await page.getByTestId('workspace-title').innerText()).toBe(dashboard.workspace.name);
     expect(dashboard.counts.agents).toBeGreaterThan(0);
     expect(await countValue(page, 'agents')).toBe(dashboard.counts.agents.toLocaleString('en-US'));
     expect(await countValue(page, 'deliverables')).toBe(
@@ -356,7 +356,7 @@ describe('web app against the built server', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toContain('text/html');
     await waitForWorkspacePage(tab);
-    expect(await tab.locator('h1').innerText()).toBe(workspace.name);
+    expect(await tab.getByTestId('workspace-title').innerText()).toBe(workspace.name);
     await tab.close();
 
     // Unknown API paths stay JSON 404s instead of falling back to the app.
@@ -371,6 +371,32 @@ describe('web app against the built server', () => {
 
     await page.goto(deepLink);
     await onPath(page, '/login');
+  });
+
+  it('shows live updates pushed over the WebSocket without a reload', async () => {
+    const auth = await apiLogin();
+    const workspace = await seededWorkspace(auth.accessToken);
+    await page.goto('/');
+    await onPath(page, '/login');
+    await signIn(page);
+    await page.getByTestId('workspace-link').first().click();
+    await waitForWorkspacePage(page);
+    await page.locator('[data-testid="live-indicator"][data-status="live"]').waitFor();
+
+    // A write through the API, as an agent would make it: the page shows it well
+    // before the 30 s poll could have, and without navigating.
+    const title = `Pushed while watching ${Date.now()}`;
+    await api(`/workspaces/${workspace.id}/deliverables`, auth.accessToken, {
+      method: 'POST',
+      body: JSON.stringify({ title, content: '# Pushed\n\nArrived over the socket.' }),
+    });
+    const started = Date.now();
+    await page
+      .getByTestId('deliverable-row')
+      .filter({ hasText: title })
+      .waitFor({ timeout: 10_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(new URL(page.url()).pathname).toBe(`/workspaces/${workspace.id}`);
   });
 
   it('publishes the API docs and the OpenAPI document', async () => {

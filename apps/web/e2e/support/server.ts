@@ -131,6 +131,8 @@ export async function startApp(): Promise<RunningApp> {
     EMBEDDED_PG_DIR: pgDataDir,
     EMBEDDED_PG_PORT: String(pgPort),
     LOG_LEVEL: 'log',
+    // The page must match what the API said a moment before: no simulated activity.
+    DEMO_ACTIVITY: 'off',
   });
 
   const child = spawn(process.execPath, [MAIN], {

@@ -14,6 +14,9 @@ export const queryClient = new QueryClient({
       staleTime: 15_000,
       gcTime: 5 * 60_000,
       refetchOnWindowFocus: true,
+      // Every view on screen polls; real-time pushes (app/use-live-workspace.ts) come on top.
+      refetchInterval: POLL_INTERVAL_MS,
+      refetchIntervalInBackground: false,
       // A 4xx will answer the same again: only network errors and 5xx are retried.
       retry: (failureCount, error) => {
         if (isApiError(error) && error.isClientError) return false;

@@ -9,6 +9,8 @@ import { useDashboard } from '../../features/workspaces/api/get-dashboard';
 import { DashboardHeader } from '../../features/workspaces/components/dashboard-header';
 import { isApiError } from '../../lib/api-client';
 import { paths } from '../../lib/paths';
+import { LiveIndicator } from '../live-indicator';
+import { useLiveWorkspace } from '../use-live-workspace';
 import { NotFoundRoute } from './not-found';
 
 export function WorkspaceRoute() {
@@ -20,6 +22,7 @@ export function WorkspaceRoute() {
 
 function WorkspacePage({ workspaceId }: { workspaceId: string }) {
   const dashboard = useDashboard(workspaceId);
+  const live = useLiveWorkspace(workspaceId);
 
   // Deliverables and thinking processes carry agent ids; the dashboard already has the agents.
   const agents = dashboard.data?.agents;
@@ -39,6 +42,7 @@ function WorkspacePage({ workspaceId }: { workspaceId: string }) {
         <Link to={paths.workspaces}>Workspaces</Link>
         <span aria-hidden="true">/</span>
         <span>{dashboard.data?.workspace.name ?? '…'}</span>
+        <LiveIndicator state={live} />
       </nav>
       <DashboardHeader workspaceId={workspaceId} />
       {!missing && (

@@ -60,6 +60,7 @@ export function DeliverablesList({ workspaceId, agentNames }: DeliverablesListPr
                 {/* Sanitised on the server (render.ts): fixed tags, no scripts or handlers. */}
                 <div
                   className="item__html"
+                  role="article"
                   dangerouslySetInnerHTML={{ __html: deliverable.displayContent.html }}
                 />
               </div>

@@ -34,7 +34,9 @@ export function DashboardHeader({ workspaceId }: { workspaceId: string }) {
   return (
     <header className="workspace-header">
       <div className="workspace-header__title-row">
-        <h1 className="workspace-header__title">{workspace.name}</h1>
+        <h1 className="workspace-header__title" data-testid="workspace-title">
+          {workspace.name}
+        </h1>
         <span className="muted">
           updated <TimeAgo iso={workspace.updatedAt} />
           {query.isFetching && ' · refreshing…'}
