@@ -37,6 +37,7 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
   TransformFailed: 'TRANSFORM_FAILED',
+  QuotaExhausted: 'QUOTA_EXHAUSTED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

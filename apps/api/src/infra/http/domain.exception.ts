@@ -37,6 +37,7 @@ export const CODE_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ThinkingProcessClosed]: 409,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.QuotaExhausted]: 429,
   [ErrorCode.TransformFailed]: 502,
   [ErrorCode.Internal]: 500,
 };

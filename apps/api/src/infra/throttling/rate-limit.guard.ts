@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
+  normalizeIp,
   ThrottlerException,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
@@ -63,13 +64,26 @@ export class RateLimitGuard extends ThrottlerGuard {
           context.getClass(),
         ]) ?? 'user')
       : 'anonymous';
-    request.rateLimit = { tier, tracker: userId ? `user:${userId}` : `ip:${request.ip}` };
+    // IPv6 clients are grouped per /64, as the library does: one host rotating addresses is one client.
+    request.rateLimit = {
+      tier,
+      tracker: userId ? `user:${userId}` : `ip:${normalizeIp(request.ip)}`,
+    };
     return super.canActivate(context);
   }
 
   /** Only the caller's tier applies to a request; the other throttlers skip it. */
   static appliesTo(tier: RateLimitTier, context: ExecutionContext): boolean {
     return context.switchToHttp().getRequest<FastifyRequest>().rateLimit?.tier === tier;
+  }
+
+  /** One budget per tier and caller, across every route of the tier (not per route). */
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    throttlerName: string,
+  ): string {
+    return `${throttlerName}:${tracker}`;
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {

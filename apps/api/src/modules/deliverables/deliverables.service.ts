@@ -12,7 +12,10 @@ import { ValidationFailedException } from '../../infra/http/validation.js';
 import { AgentsService } from '../agents/agents.service.js';
 import { toDeliverable, toDisplayedDeliverable } from './deliverables.mapper.js';
 import { DeliverablesRepository } from './deliverables.repository.js';
-import { DisplayContentService } from './display-content/display-content.service.js';
+import {
+  DisplayContentService,
+  QuotaExhaustedError,
+} from './display-content/display-content.service.js';
 import type { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
 
 export function contentHash(content: string): string {
@@ -51,7 +54,18 @@ export class DeliverablesService {
   /** Transforms again now, bypassing what is stored; 502 if the provider fails. */
   async regenerate(id: string): Promise<DisplayedDeliverable> {
     const deliverable = await this.found(id);
-    const content = await this.display.regenerate(deliverable);
+    let content;
+    try {
+      content = await this.display.regenerate(deliverable);
+    } catch (error) {
+      if (error instanceof QuotaExhaustedError) {
+        throw new DomainException(
+          ErrorCode.QuotaExhausted,
+          'The workspace has used its AI calls for today; try again after midnight UTC',
+        );
+      }
+      throw error;
+    }
     if (!content) {
       throw new DomainException(
         ErrorCode.TransformFailed,

@@ -17,16 +17,20 @@ const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
 export class QuotaRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Adds `calls` to today's (UTC) usage; returns the new total. One upsert. */
-  async addCalls(workspaceId: string, calls: number): Promise<number> {
+  /**
+   * Takes one call from today's (UTC) quota if any is left, in one atomic
+   * upsert; the new total, or null when the quota is used up.
+   */
+  async reserveCall(workspaceId: string, limit: number): Promise<number | null> {
     const rows = await this.db.query<{ calls: number }[]>(
-      `INSERT INTO ai_usage (workspace_id, day, calls) VALUES ($1, ${TODAY}, $2)
+      `INSERT INTO ai_usage (workspace_id, day, calls) VALUES ($1, ${TODAY}, 1)
        ON CONFLICT (workspace_id, day)
-       DO UPDATE SET calls = ai_usage.calls + EXCLUDED.calls, updated_at = now()
+       DO UPDATE SET calls = ai_usage.calls + 1, updated_at = now()
+       WHERE ai_usage.calls < $2
        RETURNING calls`,
-      [workspaceId, calls],
+      [workspaceId, limit],
     );
-    return rows[0].calls;
+    return rows[0]?.calls ?? null;
   }
 
   async callsToday(workspaceId: string): Promise<number> {

@@ -30,12 +30,15 @@ export class QuotaService {
     return this.config.aiDailyQuota;
   }
 
-  async recordAiCalls(workspaceId: string, calls = 1): Promise<void> {
-    const used = await this.quota.addCalls(workspaceId, calls);
-    const before = used - calls;
+  /**
+   * Takes one AI call from the workspace's quota before it is made; false when
+   * none is left. Crossing 80% and 100% is recorded once a day and announced.
+   */
+  async reserveAiCall(workspaceId: string): Promise<boolean> {
+    const used = await this.quota.reserveCall(workspaceId, this.dailyLimit);
+    if (used === null) return false;
     for (const threshold of QUOTA_THRESHOLDS) {
-      const at = Math.ceil((this.dailyLimit * threshold) / 100);
-      if (before < at && used >= at) {
+      if (used === Math.ceil((this.dailyLimit * threshold) / 100)) {
         const row = await this.quota.insertNotification(
           workspaceId,
           threshold,
@@ -51,6 +54,7 @@ export class QuotaService {
         }
       }
     }
+    return true;
   }
 
   async status(workspaceId: string): Promise<QuotaStatus> {

@@ -105,8 +105,17 @@ export class DisplayContentService {
     return { byId, summary };
   }
 
-  /** Transforms again now, whatever is stored. Null when the transformation failed. */
+  /**
+   * Transforms again now, whatever is stored. Null when the transformation
+   * failed; QuotaExhaustedError (counted in quotaBlocked) when the workspace has
+   * no AI call left today, checked before any claim is taken.
+   */
   async regenerate(d: DeliverableEntity): Promise<DisplayContent | null> {
+    const quota = await this.quota.check(d.workspaceId);
+    if (!quota.allowed) {
+      this.totals.quotaBlocked += 1;
+      throw new QuotaExhaustedError(d.workspaceId);
+    }
     return this.transformOnce(d, true);
   }
 
@@ -168,17 +177,12 @@ export class DisplayContentService {
       if (Date.now() >= giveUpAt) return null;
       await sleep(CLAIM_POLL_MS);
     }
-    if (!(await this.withinQuota(d))) {
-      await this.stored.release(d.id).catch(() => undefined);
-      return null;
-    }
-    let calls = 0;
     try {
       const content = await this.transformer.transform(
         { workspaceId: d.workspaceId, title: d.title, markdown: d.content },
         {
           signal: AbortSignal.timeout(this.config.ai.timeoutMs),
-          onProviderCall: () => (calls += 1),
+          onProviderCall: () => this.reserveCall(d.workspaceId),
         },
       );
       // Not stored when the content changed meanwhile: that result is already stale.
@@ -188,14 +192,9 @@ export class DisplayContentService {
       this.totals.transformations += 1;
       return content;
     } catch (error) {
-      this.totals.failures += 1;
-      this.logger.warn(
-        `deliverable ${d.id}: transformation failed, served pending: ${reason(error)}`,
-      );
+      this.noteFailure(d, error);
       await this.stored.release(d.id).catch(() => undefined);
       return null;
-    } finally {
-      await this.recordCalls(d.workspaceId, calls);
     }
   }
 
@@ -204,54 +203,53 @@ export class DisplayContentService {
     const byId = new Map<string, Display>();
     let transformed = 0;
     for (const d of deliverables) {
-      if (!(await this.withinQuota(d))) {
-        byId.set(d.id, PENDING);
-        continue;
-      }
-      let calls = 0;
       try {
         const content = await this.transformer.transform(
           { workspaceId: d.workspaceId, title: d.title, markdown: d.content },
           {
             signal: AbortSignal.timeout(this.config.ai.timeoutMs),
-            onProviderCall: () => (calls += 1),
+            onProviderCall: () => this.reserveCall(d.workspaceId),
           },
         );
         this.totals.transformations += 1;
         transformed += 1;
         byId.set(d.id, { displayContent: content, displayStatus: 'ready' });
       } catch (error) {
-        this.totals.failures += 1;
-        this.logger.warn(
-          `deliverable ${d.id}: transformation failed, served pending: ${reason(error)}`,
-        );
+        this.noteFailure(d, error);
         byId.set(d.id, PENDING);
-      } finally {
-        await this.recordCalls(d.workspaceId, calls);
       }
     }
     return { byId, summary: { cached: 0, transformed, aiCallsSaved: 0 } };
   }
 
-  /** At 100% of the daily quota no provider call is made: the item is served pending. */
-  private async withinQuota(d: DeliverableEntity): Promise<boolean> {
-    const check = await this.quota.check(d.workspaceId);
-    if (check.allowed) return true;
-    this.totals.quotaBlocked += 1;
-    this.logger.warn(
-      `deliverable ${d.id}: not transformed, workspace ${d.workspaceId} used its daily AI quota (${check.used}/${check.limit})`,
-    );
-    return false;
+  /**
+   * Takes one call from the workspace's daily quota, atomically, right before
+   * each request to the provider (retries included): concurrent
+   * transformations can't overshoot it. At 100% no call is made.
+   */
+  private async reserveCall(workspaceId: string): Promise<void> {
+    if (!(await this.quota.reserveAiCall(workspaceId))) throw new QuotaExhaustedError(workspaceId);
+    this.totals.aiCalls += 1;
   }
 
-  private async recordCalls(workspaceId: string, calls: number): Promise<void> {
-    if (calls === 0) return;
-    this.totals.aiCalls += calls;
-    await this.quota.recordAiCalls(workspaceId, calls).catch((error: unknown) => {
-      this.logger.error(
-        `could not record ${calls} AI call(s) for workspace ${workspaceId}: ${reason(error)}`,
-      );
-    });
+  private noteFailure(d: DeliverableEntity, error: unknown): void {
+    if (error instanceof QuotaExhaustedError) {
+      this.totals.quotaBlocked += 1;
+      this.logger.warn(`deliverable ${d.id}: not transformed: ${error.message}`);
+      return;
+    }
+    this.totals.failures += 1;
+    this.logger.warn(
+      `deliverable ${d.id}: transformation failed, served pending: ${reason(error)}`,
+    );
+  }
+}
+
+/** The workspace used its daily AI quota: not retried, not counted as a provider failure. */
+export class QuotaExhaustedError extends TransformFailedError {
+  constructor(workspaceId: string) {
+    super(`workspace ${workspaceId} has used its daily AI-call quota`, false);
+    this.name = 'QuotaExhaustedError';
   }
 }
 

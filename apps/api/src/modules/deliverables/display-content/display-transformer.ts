@@ -18,7 +18,7 @@ export interface DisplayTransformer {
   readonly version: string;
   /**
    * Rejects with TransformFailedError on any failure (timeout, bad reply, empty
-   * output); `onProviderCall` is called once per request sent to the provider.
+   * output), or with the error `onProviderCall` rejected with.
    */
   transform(input: TransformInput, options: TransformOptions): Promise<DisplayContent>;
 }
@@ -26,7 +26,11 @@ export interface DisplayTransformer {
 export interface TransformOptions {
   /** Aborts the transformation (the caller's deadline). */
   signal: AbortSignal;
-  onProviderCall: () => void;
+  /**
+   * Awaited right before every request to the provider (retries included);
+   * rejects, and so stops the transformation, when no call may be made.
+   */
+  onProviderCall: () => Promise<void>;
 }
 
 export const DISPLAY_TRANSFORMER = Symbol('DisplayTransformer');

@@ -27,7 +27,7 @@ export class LocalTransformer implements DisplayTransformer {
   }
 
   async transform(input: TransformInput, options: TransformOptions): Promise<DisplayContent> {
-    options.onProviderCall();
+    await options.onProviderCall();
     try {
       if (this.simulatedCostMs > 0)
         await sleep(this.simulatedCostMs, undefined, { signal: options.signal });

@@ -160,7 +160,9 @@ describe('OpenAiTransformer against an OpenAI-compatible server', () => {
     try {
       const content = await t.transform(input, {
         signal: AbortSignal.timeout(timeoutMs),
-        onProviderCall: () => (reported += 1),
+        onProviderCall: async () => {
+          reported += 1;
+        },
       });
       return { content, error: undefined, reported, ms: performance.now() - started };
     } catch (error) {

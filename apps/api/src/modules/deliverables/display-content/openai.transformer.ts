@@ -79,7 +79,7 @@ export class OpenAiTransformer implements DisplayTransformer {
   }
 
   private async attempt(input: TransformInput, options: TransformOptions): Promise<DisplayContent> {
-    options.onProviderCall();
+    await options.onProviderCall();
     const response = await fetch(`${this.options.baseUrl}/chat/completions`, {
       method: 'POST',
       signal: options.signal,
