@@ -4,6 +4,10 @@ import type { RealtimeStats } from './realtime.js';
 export const OPTIMIZATION_DESCRIPTIONS = {
   batching:
     'Batched reads: top-N steps per process in one LATERAL query, settings of all agents in one IN-list, the dashboard in 3 queries, keyset pagination (off: a query per process/agent/part, OFFSET pagination)',
+  'workspace-cache':
+    'Workspace metadata and membership checks served from a two-tier cache (in-process LRU+TTL, Redis), invalidated by domain events (off: every lookup queries the database)',
+  'response-cache':
+    'The dashboard aggregate, agent lists and quota status served from the cache until a write invalidates them (off: computed on every request)',
   'display-cache':
     'Deliverable display content is transformed once, stored with the hashes it was made from, and served from the database (off: transformed on every read, one after another, nothing stored)',
 } as const;
@@ -70,6 +74,33 @@ export interface DisplayContentStats {
   estimatedCostSavedUsd: number;
 }
 
-export interface CacheStatsResponse {
+export interface CacheStatsEntry {
+  enabled: boolean;
+  hits: number;
+  misses: number;
+  /** hits / (hits + misses), 0..1. */
+  hitRate: number;
+  /** Entries pushed out by the LRU bound. */
+  evictions: number;
+  expirations: number;
+  /** Entries found stale (an invalidation moved a tag) or loads not stored because of one. */
+  staleDiscarded: number;
+  size: number;
+  maxEntries: number;
+  ttlSeconds: number;
+}
+
+export interface CacheStats {
+  tiers: ('memory' | 'redis')[];
+  caches: Record<string, CacheStatsEntry>;
+}
+
+export interface CacheStatsResponse extends CacheStats {
   displayContent: DisplayContentStats;
+}
+
+export interface CacheCleanupResponse {
+  /** Expired in-process entries dropped, per cache. */
+  removed: Record<string, number>;
+  total: number;
 }

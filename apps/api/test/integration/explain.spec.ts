@@ -75,7 +75,8 @@ describe('query plans on 100k steps and 10k deliverables', () => {
   let seedMs: number;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Without the caches, so every lookup shows up as the statement it runs.
+    t = await startTestApp({ env: { OPTIMIZATIONS: 'batching,display-cache' } });
     const f = factory(t.api);
     owner = await f.user();
     const someoneElse = await f.user();

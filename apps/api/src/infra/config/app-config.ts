@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OptimizationName } from '@orch/contracts';
+import type { CacheName } from '../cache/cache-keys.js';
 import type { RateLimitTier } from '../throttling/rate-limit.decorators.js';
 import { envSchema, type Env } from './config.schema.js';
 
@@ -50,6 +51,7 @@ export class AppConfig {
     redisFailure: Env['RATE_LIMIT_REDIS_FAILURE'];
   };
   readonly aiDailyQuota: number;
+  readonly cache: Record<CacheName, { maxEntries: number; ttlMs: number }>;
   readonly realtime: {
     maxPerWorkspace: number;
     maxTotal: number;
@@ -124,6 +126,13 @@ export class AppConfig {
       },
     };
     this.aiDailyQuota = env.AI_DAILY_QUOTA;
+    this.cache = {
+      workspace: { maxEntries: env.CACHE_WORKSPACE_MAX, ttlMs: env.CACHE_WORKSPACE_TTL_MS },
+      membership: { maxEntries: env.CACHE_MEMBERSHIP_MAX, ttlMs: env.CACHE_MEMBERSHIP_TTL_MS },
+      dashboard: { maxEntries: env.CACHE_DASHBOARD_MAX, ttlMs: env.CACHE_DASHBOARD_TTL_MS },
+      agents: { maxEntries: env.CACHE_AGENTS_MAX, ttlMs: env.CACHE_AGENTS_TTL_MS },
+      quota: { maxEntries: env.CACHE_QUOTA_MAX, ttlMs: env.CACHE_QUOTA_TTL_MS },
+    };
     this.realtime = {
       maxPerWorkspace: env.WS_MAX_PER_WORKSPACE,
       maxTotal: env.WS_MAX_TOTAL,

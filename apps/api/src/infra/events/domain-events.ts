@@ -2,12 +2,32 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { RealtimeDomainEvent, RealtimeEventPayload } from '@orch/contracts';
 
 /**
- * Everything a module announces after its write has committed: the same names
- * and payloads the realtime gateway pushes to the workspace's room.
+ * Everything a module announces after its write has committed. The realtime
+ * ones carry the names and payloads the gateway pushes to the workspace's
+ * room; the internal ones only tell other parts of the app (the cache).
  */
-export type DomainEvent = {
+export type RealtimeEvent = {
   [E in RealtimeDomainEvent]: { type: E; workspaceId: string; payload: RealtimeEventPayload<E> };
 }[RealtimeDomainEvent];
+
+export type InternalEvent = {
+  type:
+    'workspace.deleted' | 'workspace.members_changed' | 'thinking.process_changed' | 'quota.used';
+  workspaceId: string;
+};
+
+export type DomainEvent = RealtimeEvent | InternalEvent;
+
+const INTERNAL = new Set<DomainEvent['type']>([
+  'workspace.deleted',
+  'workspace.members_changed',
+  'thinking.process_changed',
+  'quota.used',
+]);
+
+export function isRealtimeEvent(event: DomainEvent): event is RealtimeEvent {
+  return !INTERNAL.has(event.type);
+}
 
 export type DomainEventHandler = (event: DomainEvent) => void | Promise<void>;
 
@@ -26,18 +46,21 @@ export class DomainEvents {
     return () => this.handlers.delete(handler);
   }
 
-  publish(event: DomainEvent): void {
-    for (const handler of this.handlers) {
-      try {
-        const result = handler(event);
-        if (result instanceof Promise) {
-          result.catch((error: unknown) =>
-            this.logger.error(`${event.type} handler failed: ${String(error)}`),
-          );
+  /**
+   * Runs every handler and resolves when all have finished (cache
+   * invalidation included), so a write is acknowledged only after every
+   * instance would read the new value. Handler errors are logged, not thrown:
+   * the write has committed already.
+   */
+  async publish(event: DomainEvent): Promise<void> {
+    await Promise.all(
+      [...this.handlers].map(async (handler) => {
+        try {
+          await handler(event);
+        } catch (error) {
+          this.logger.error(`${event.type} handler failed: ${String(error)}`);
         }
-      } catch (error) {
-        this.logger.error(`${event.type} handler failed: ${String(error)}`);
-      }
-    }
+      }),
+    );
   }
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
+import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { requestLoader } from '../../infra/database/request-loader.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
-import { type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { encodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
 import { toAgent, toAgentLite } from './agents.mapper.js';
 import { AgentsRepository } from './agents.repository.js';
 import type { AgentEntity } from './entities/agent.entity.js';
@@ -20,6 +22,7 @@ export class AgentsService {
     private readonly baseline: AgentsBaselineRepository,
     private readonly optimizations: Optimizations,
     private readonly events: DomainEvents,
+    private readonly cache: CacheService,
   ) {}
 
   /** The list reads: batched, or the naive first version when `batching` is off. */
@@ -28,14 +31,32 @@ export class AgentsService {
   }
 
   /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
-  async list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
+  list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
+    return this.cache.wrap(
+      'agents',
+      cacheKeys.agents(workspaceId, 'full', page.limit, page.after && encodeCursor(page.after)),
+      [cacheTags.agents(workspaceId)],
+      () => this.loadList(workspaceId, page),
+    );
+  }
+
+  private async loadList(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
     const reader = this.reader;
     const rows = await reader.listPage(workspaceId, page);
     const settings = await reader.settingsFor(rows.slice(0, page.limit).map((a) => a.id));
     return toPage(rows, page.limit, (a) => toAgent(a, settings.get(a.id) ?? {}));
   }
 
-  async listLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
+  listLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
+    return this.cache.wrap(
+      'agents',
+      cacheKeys.agents(workspaceId, 'lite', page.limit, page.after && encodeCursor(page.after)),
+      [cacheTags.agents(workspaceId)],
+      () => this.loadLite(workspaceId, page),
+    );
+  }
+
+  private async loadLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
     return toPage(await this.reader.listLitePage(workspaceId, page), page.limit, toAgentLite);
   }
 
@@ -83,8 +104,8 @@ export class AgentsService {
     return this.announce(toAgent(updated, settings.get(id) ?? {}));
   }
 
-  private announce(agent: Agent): Agent {
-    this.events.publish({
+  private async announce(agent: Agent): Promise<Agent> {
+    await this.events.publish({
       type: 'agent.updated',
       workspaceId: agent.workspaceId,
       payload: { agent },

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_STATUSES, type AgentStatus, type Dashboard, ErrorCode } from '@orch/contracts';
+import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { toAgent } from '../agents/agents.mapper.js';
@@ -15,9 +17,20 @@ export class DashboardService {
     private readonly dashboard: DashboardRepository,
     private readonly baseline: DashboardBaselineRepository,
     private readonly optimizations: Optimizations,
+    private readonly cache: CacheService,
   ) {}
 
-  async get(workspaceId: string): Promise<Dashboard> {
+  /** The whole workspace page, cached until anything on it changes. */
+  get(workspaceId: string): Promise<Dashboard> {
+    return this.cache.wrap(
+      'dashboard',
+      cacheKeys.dashboard(workspaceId),
+      dashboardTags(workspaceId),
+      () => this.load(workspaceId),
+    );
+  }
+
+  private async load(workspaceId: string): Promise<Dashboard> {
     const reader = this.optimizations.isOn('batching') ? this.dashboard : this.baseline;
     const rows = await reader.load(workspaceId);
     if (!rows) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
@@ -34,3 +47,11 @@ export class DashboardService {
     };
   }
 }
+
+const dashboardTags = (ws: string) => [
+  cacheTags.workspace(ws),
+  cacheTags.agents(ws),
+  cacheTags.deliverables(ws),
+  cacheTags.thinking(ws),
+  cacheTags.goals(ws),
+];

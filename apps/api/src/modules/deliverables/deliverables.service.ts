@@ -92,7 +92,7 @@ export class DeliverablesService {
       contentHash: contentHash(dto.content),
     });
     const deliverable = toDisplayedDeliverable(created, this.display.storedDisplay(created));
-    this.events.publish({
+    await this.events.publish({
       type: 'deliverable.created',
       workspaceId,
       payload: { deliverable: toDeliverable(created) },
@@ -114,7 +114,7 @@ export class DeliverablesService {
       ...(dto.agentId !== undefined ? { agentId: dto.agentId } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
-    this.events.publish({
+    await this.events.publish({
       type: 'deliverable.updated',
       workspaceId,
       payload: { deliverable: toDeliverable(updated) },

@@ -59,8 +59,12 @@ export class GoalsService {
     return this.announce(toGoal(goal));
   }
 
-  private announce(goal: Goal): Goal {
-    this.events.publish({ type: 'goal.updated', workspaceId: goal.workspaceId, payload: { goal } });
+  private async announce(goal: Goal): Promise<Goal> {
+    await this.events.publish({
+      type: 'goal.updated',
+      workspaceId: goal.workspaceId,
+      payload: { goal },
+    });
     return goal;
   }
 

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type {
+  CacheCleanupResponse,
   CacheStatsResponse,
   OptimizationsResponse,
   PerformanceMetrics,
@@ -24,6 +25,13 @@ export class PerformanceController {
   @Get('cache-stats')
   cacheStats(): CacheStatsResponse {
     return this.performance.cacheStats();
+  }
+
+  @Authenticated()
+  @Post('cache/cleanup')
+  @HttpCode(200)
+  cleanup(): CacheCleanupResponse {
+    return this.performance.cleanup();
   }
 
   @Authenticated()

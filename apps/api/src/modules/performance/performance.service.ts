@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  CacheCleanupResponse,
   CacheStatsResponse,
   OptimizationsResponse,
   PerformanceMetrics,
 } from '@orch/contracts';
 import { DisplayContentService } from '../deliverables/display-content/display-content.service.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { RATE_LIMIT_TIERS } from '../../infra/throttling/rate-limit.decorators.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
@@ -19,10 +21,16 @@ export class PerformanceService {
     private readonly display: DisplayContentService,
     private readonly config: AppConfig,
     private readonly realtime: RealtimeGateway,
+    private readonly cache: CacheService,
   ) {}
 
   cacheStats(): CacheStatsResponse {
-    return { displayContent: this.display.stats() };
+    return { ...this.cache.stats(), displayContent: this.display.stats() };
+  }
+
+  cleanup(): CacheCleanupResponse {
+    const removed = this.cache.cleanup();
+    return { removed, total: Object.values(removed).reduce((a, b) => a + b, 0) };
   }
 
   optimizations(): OptimizationsResponse {

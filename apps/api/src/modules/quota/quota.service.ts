@@ -8,6 +8,8 @@ import {
   type QuotaThreshold,
   type QuotaUsage,
 } from '@orch/contracts';
+import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { type NotificationRow, QuotaRepository } from './quota.repository.js';
@@ -24,6 +26,7 @@ export class QuotaService {
     private readonly quota: QuotaRepository,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
+    private readonly cache: CacheService,
   ) {}
 
   get dailyLimit(): number {
@@ -37,6 +40,7 @@ export class QuotaService {
   async reserveAiCall(workspaceId: string): Promise<boolean> {
     const used = await this.quota.reserveCall(workspaceId, this.dailyLimit);
     if (used === null) return false;
+    await this.events.publish({ type: 'quota.used', workspaceId });
     for (const threshold of QUOTA_THRESHOLDS) {
       if (used === Math.ceil((this.dailyLimit * threshold) / 100)) {
         const row = await this.quota.insertNotification(
@@ -46,7 +50,7 @@ export class QuotaService {
           this.dailyLimit,
         );
         if (row) {
-          this.events.publish({
+          await this.events.publish({
             type: 'quota.notification',
             workspaceId,
             payload: { notification: toNotification(row) },
@@ -57,7 +61,17 @@ export class QuotaService {
     return true;
   }
 
-  async status(workspaceId: string): Promise<QuotaStatus> {
+  /** Cached briefly, and dropped whenever a call is reserved. */
+  status(workspaceId: string): Promise<QuotaStatus> {
+    return this.cache.wrap(
+      'quota',
+      cacheKeys.quotaStatus(workspaceId),
+      [cacheTags.quota(workspaceId)],
+      () => this.loadStatus(workspaceId),
+    );
+  }
+
+  private async loadStatus(workspaceId: string): Promise<QuotaStatus> {
     const used = await this.quota.callsToday(workspaceId);
     return {
       workspaceId,

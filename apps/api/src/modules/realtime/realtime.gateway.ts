@@ -18,7 +18,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
 import { AppConfig } from '../../infra/config/app-config.js';
-import { DomainEvents } from '../../infra/events/domain-events.js';
+import { DomainEvents, isRealtimeEvent } from '../../infra/events/domain-events.js';
 import { RedisConnection } from '../../infra/redis/redis.connection.js';
 import { TokenService } from '../auth/token.service.js';
 import { MembershipService } from '../workspaces/membership.service.js';
@@ -106,6 +106,7 @@ export class RealtimeGateway
     this.heartbeat = setInterval(() => this.tick(), this.config.realtime.heartbeatMs);
     this.heartbeat.unref();
     this.unsubscribe = this.events.subscribe((event) => {
+      if (!isRealtimeEvent(event)) return;
       // Typed per event by the DomainEvent union; socket.io's emit signature can't follow it.
       (this.server.to(roomOf(event.workspaceId)).emit as (e: string, p: unknown) => boolean)(
         event.type,

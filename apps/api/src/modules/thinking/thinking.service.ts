@@ -77,9 +77,9 @@ export class ThinkingService {
         'A terminated agent cannot start thinking',
       );
     }
-    return toThinkingProcess(
-      await this.thinking.createProcess(workspaceId, agent.id, dto.title.trim()),
-    );
+    const process = await this.thinking.createProcess(workspaceId, agent.id, dto.title.trim());
+    await this.events.publish({ type: 'thinking.process_changed', workspaceId });
+    return toThinkingProcess(process);
   }
 
   async update(id: string, dto: UpdateThinkingProcessDto): Promise<ThinkingProcess> {
@@ -93,6 +93,12 @@ export class ThinkingService {
         ErrorCode.ThinkingProcessClosed,
         `The process has ${process.status}; a closed process keeps its status`,
       );
+    }
+    if (dto.status) {
+      await this.events.publish({
+        type: 'thinking.process_changed',
+        workspaceId: process.workspaceId,
+      });
     }
     return toThinkingProcess(process);
   }
@@ -121,7 +127,7 @@ export class ThinkingService {
     }
     const appended = stored.map(toThinkingStep);
     for (const step of appended) {
-      this.events.publish({
+      await this.events.publish({
         type: 'thinking.step',
         workspaceId,
         payload: { workspaceId, processId, step },

@@ -1,13 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { ScopedResource, WorkspaceAccess } from '../auth/access.decorators.js';
+import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { MembershipRepository } from './membership.repository.js';
 
 @Injectable()
 export class MembershipService {
-  constructor(private readonly repository: MembershipRepository) {}
+  constructor(
+    private readonly repository: MembershipRepository,
+    private readonly cache: CacheService,
+  ) {}
 
-  /** The caller's access to the workspace owning `resource` `id`; null when none (or no such id). */
+  /**
+   * The caller's access to the workspace owning `resource` `id`; null when
+   * none (or no such id). Workspace routes, the most frequent, are answered
+   * from the cache (no and yes alike) until membership of that workspace changes.
+   */
   resolve(resource: ScopedResource, id: string, userId: string): Promise<WorkspaceAccess | null> {
-    return this.repository.findAccess(resource, id, userId);
+    if (resource !== 'workspace') return this.repository.findAccess(resource, id, userId);
+    return this.cache.wrap(
+      'membership',
+      cacheKeys.membership(resource, id, userId),
+      [cacheTags.members(id)],
+      () => this.repository.findAccess(resource, id, userId),
+    );
   }
 }

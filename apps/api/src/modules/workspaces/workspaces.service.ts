@@ -6,6 +6,8 @@ import {
   type WorkspaceForUser,
   type WorkspaceMember,
 } from '@orch/contracts';
+import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
+import { CacheService } from '../../infra/cache/cache.service.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../infra/http/domain.exception.js';
 import { type PageRequest, toPage } from '../../infra/http/pagination.js';
@@ -20,6 +22,7 @@ export class WorkspacesService {
     private readonly workspaces: WorkspacesRepository,
     private readonly users: UsersService,
     private readonly events: DomainEvents,
+    private readonly cache: CacheService,
   ) {}
 
   async listForUser(userId: string, page: PageRequest): Promise<Page<WorkspaceForUser>> {
@@ -31,10 +34,20 @@ export class WorkspacesService {
     );
   }
 
+  /** Workspace metadata, from the cache until the workspace changes. */
   async get(id: string): Promise<Workspace> {
-    const workspace = await this.workspaces.findById(id);
+    const workspace = await this.cache.wrap(
+      'workspace',
+      cacheKeys.workspace(id),
+      [cacheTags.workspace(id)],
+      async () => {
+        const row = await this.workspaces.findById(id);
+        return row ? toWorkspace(row) : null;
+      },
+      (found) => found !== null,
+    );
     if (!workspace) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
-    return toWorkspace(workspace);
+    return workspace;
   }
 
   async create(ownerId: string, dto: CreateWorkspaceDto): Promise<Workspace> {
@@ -50,12 +63,17 @@ export class WorkspacesService {
     });
     if (!updated) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
     const workspace = toWorkspace(updated);
-    this.events.publish({ type: 'workspace.updated', workspaceId: id, payload: { workspace } });
+    await this.events.publish({
+      type: 'workspace.updated',
+      workspaceId: id,
+      payload: { workspace },
+    });
     return workspace;
   }
 
-  delete(id: string): Promise<void> {
-    return this.workspaces.delete(id);
+  async delete(id: string): Promise<void> {
+    await this.workspaces.delete(id);
+    await this.events.publish({ type: 'workspace.deleted', workspaceId: id });
   }
 
   async addMember(workspaceId: string, email: string): Promise<WorkspaceMember> {
@@ -64,6 +82,7 @@ export class WorkspacesService {
     const member = await this.workspaces.addMember(workspaceId, user.id);
     if (!member)
       throw new DomainException(ErrorCode.AlreadyMember, 'That user is already a member');
+    await this.events.publish({ type: 'workspace.members_changed', workspaceId });
     return toMember({
       userId: user.id,
       email: user.email,
