@@ -603,9 +603,9 @@ describe('display content under a short deadline (AI_TIMEOUT_MS=1000)', () => {
   });
 
   it('transforms the new content on the first read after an edit made during a transformation', async () => {
-    // BUG: the transformation of the old content can't store (content_hash changed) and leaves
-    // its row claim behind (until AI_TIMEOUT_MS + 5 s), so once claims are honoured, reads of
-    // the new content wait AI_TIMEOUT_MS for a claim nobody holds and are served pending.
+    // Regression guard: the transformation of the old content can't store (content_hash
+    // changed); it must release its row claim, or reads of the new content would wait
+    // AI_TIMEOUT_MS for a claim nobody holds and be served pending.
     const { items } = await seed(t, owner, 1);
     const [d] = items;
     fake.enqueueFor(d.title, { delayMs: 400 });
@@ -780,8 +780,8 @@ describe('display content across API instances on one database', () => {
     const [d] = items;
     fake.delayMs = 300;
     const [onA, onB] = await Promise.all([a.get(d.id), b.get(d.id)]);
-    // BUG: DisplayContentRepository.claim() always reports success (see the report); each
-    // instance's API key shows which one called.
+    // Regression guard: the row claim must hold across instances (TypeORM answers a raw
+    // UPDATE with [rows, count]); each instance's API key shows which one called.
     expect(fake.calls.map((c) => c.authorization)).toHaveLength(1);
     expect([onA.body.displayStatus, onB.body.displayStatus]).toEqual(['ready', 'ready']);
     expect(onA.body.displayContent).toEqual(expectedDisplay(d));
@@ -825,8 +825,8 @@ describe('display content across API instances on one database', () => {
   });
 
   it('does not transform again what another instance stored while the read waited for a slot', async () => {
-    // BUG: an instance that loaded a deliverable while it was stale, and got a pool slot only
-    // after another instance stored it, claims the (released) row and calls the provider again.
+    // Regression guard: an instance that loaded a deliverable while it was stale, and got a
+    // pool slot only after another instance stored it, must not claim the row and call again.
     const narrow = await startOnSameDatabase(t, aiEnv(fake, { AI_CONCURRENCY: '1' }));
     try {
       const n = reader(narrow.api, owner);
