@@ -61,6 +61,9 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   /** Which in-process entries depend on a tag, so an invalidation can drop them at once. */
   private readonly byTag = new Map<string, Map<string, CacheName>>();
+  /** Tags whose invalidation could not reach Redis, replayed when it is back. */
+  private readonly unpublished = new Set<string>();
+  private redisWasDown = false;
   private readonly redis: Redis | undefined;
   private subscriber: Redis | undefined;
   /** Replaced by tests that need to move time. */
@@ -78,7 +81,12 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       this.counters.set(name, { hits: 0, misses: 0, loads: 0, staleDiscarded: 0 });
     }
     // No fixed numberOfKeys: each call passes its own count first (the tags vary).
-    if (this.redis) this.redis.defineCommand('cacheStoreIfCurrent', { lua: STORE_IF_CURRENT });
+    if (this.redis) {
+      this.redis.defineCommand('cacheStoreIfCurrent', { lua: STORE_IF_CURRENT });
+      this.redis.on('error', () => (this.redisWasDown = true));
+      this.redis.on('close', () => (this.redisWasDown = true));
+      this.redis.on('ready', () => void this.onRedisReady());
+    }
   }
 
   async onModuleInit(): Promise<void> {
@@ -121,17 +129,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     cacheIf: (value: T) => boolean = () => true,
   ): Promise<T> {
     if (!this.enabled(name)) return loader();
-    const flightKey = `${name}:${key}`;
-    const flying = this.inFlight.get(flightKey) as Promise<T> | undefined;
-    if (flying) {
-      this.count(name).hits += 1;
-      return flying;
-    }
-    const flight = this.read(name, key, tags, loader, cacheIf).finally(() =>
-      this.inFlight.delete(flightKey),
-    );
-    this.inFlight.set(flightKey, flight);
-    return flight;
+    return this.read(name, key, tags, loader, cacheIf);
   }
 
   /**
@@ -142,17 +140,48 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     if (tags.length === 0) return;
     this.bumpLocal(tags);
     if (!this.redis) return;
+    await this.publishTags(tags);
+  }
+
+  /**
+   * Bumps the tags in Redis and tells the other instances. Tag keys never
+   * expire (a handful per workspace): an expired one would restart at 0 and
+   * make a value stored under an old generation current again. If Redis is
+   * unreachable the tags are kept and replayed when it is back.
+   */
+  private async publishTags(tags: string[]): Promise<void> {
     try {
-      const multi = this.redis.multi();
-      for (const tag of tags) multi.incr(tagKey(tag)).pexpire(tagKey(tag), this.maxTtlMs() * 4);
+      const multi = this.redis!.multi();
+      for (const tag of tags) multi.incr(tagKey(tag));
       multi.publish(CHANNEL, JSON.stringify({ tags }));
-      await multi.exec();
+      const results = await multi.exec();
+      if (!results || results.some(([error]) => error)) throw new Error('the transaction failed');
     } catch (error) {
-      // Other instances can't be told; while Redis is down they don't use their caches either.
+      // While Redis is down no instance serves from its caches; the replay on reconnect
+      // makes sure nobody serves a copy this write made stale afterwards.
+      for (const tag of tags) this.unpublished.add(tag);
       this.logger.warn(
-        `could not publish an invalidation: ${error instanceof Error ? error.message : String(error)}`,
+        `could not publish an invalidation (${error instanceof Error ? error.message : String(error)}); will replay it when Redis is back`,
       );
     }
+  }
+
+  /**
+   * Redis is back after an outage: it may have restarted empty (every
+   * generation 0 again) or missed this instance's invalidations. Drop every
+   * in-process copy, then replay the invalidations that failed.
+   */
+  private async onRedisReady(): Promise<void> {
+    if (!this.redisWasDown) return;
+    this.redisWasDown = false;
+    for (const store of this.stores.values()) store.clear();
+    this.byTag.clear();
+    const tags = [...this.unpublished];
+    this.unpublished.clear();
+    if (tags.length > 0) await this.publishTags(tags);
+    this.logger.log(
+      `Redis is back: in-process copies dropped, ${tags.length} invalidation(s) replayed`,
+    );
   }
 
   stats(): CacheStats {
@@ -222,12 +251,27 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       return remote.value;
     }
 
+    // Single flight per key *and generations*: concurrent misses share one load, but a
+    // read that starts after an invalidation never joins a load that began before it.
+    const flightKey = `${name}:${key}:${current.join('.')}`;
+    const flying = this.inFlight.get(flightKey) as Promise<T> | undefined;
+    if (flying) {
+      counters.hits += 1;
+      return flying;
+    }
     counters.misses += 1;
     counters.loads += 1;
-    const value = await loader();
-    if (!cacheIf(value)) return value;
-    await this.storeIfCurrent(name, key, tags, current, value);
-    return value;
+    const flight = (async () => {
+      const value = await loader();
+      if (cacheIf(value)) await this.storeIfCurrent(name, key, tags, current, value);
+      return value;
+    })();
+    this.inFlight.set(flightKey, flight);
+    try {
+      return await flight;
+    } finally {
+      if (this.inFlight.get(flightKey) === flight) this.inFlight.delete(flightKey);
+    }
   }
 
   /** The generation guard: nothing is stored if a tag moved while the value was loading. */
@@ -304,10 +348,6 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
 
   private count(name: CacheName): Counters {
     return this.counters.get(name)!;
-  }
-
-  private maxTtlMs(): number {
-    return Math.max(...CACHE_NAMES.map((n) => this.config.cache[n].ttlMs));
   }
 }
 
