@@ -65,7 +65,13 @@ export function connectWorkspace(
   socket.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') onState({ status: 'reconnecting' });
   });
-  socket.on('server_shutdown', () => onState({ status: 'reconnecting' }));
+  // The server is going away (a deploy): it disconnects us itself, which socket.io does not
+  // retry, so come back after the pause it asks for, jittered across clients.
+  socket.on('server_shutdown', ({ retryAfterMs }) => {
+    onState({ status: 'reconnecting' });
+    clearTimeout(retry);
+    retry = setTimeout(() => socket.connect(), retryAfterMs * (1 + Math.random()));
+  });
   const close = socket.close.bind(socket);
   socket.close = () => {
     clearTimeout(retry);

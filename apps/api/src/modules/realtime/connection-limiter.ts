@@ -167,7 +167,6 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
   private readonly prefix: string;
   private readonly refresher: NodeJS.Timeout;
   private degraded = false;
-  private resync = false;
 
   constructor(
     private readonly redis: Redis,
@@ -276,11 +275,12 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
         this.ownKey,
         this.ttlMs,
         this.instanceId,
-        this.resync ? '1' : '0',
+        // Always from the local truth: Redis may have lost the hash (restart, eviction)
+        // without any command failing, and an acquire since then recreated it partially.
+        '1',
         mine.total,
         ...Object.entries(mine.perWorkspace).flat(),
       );
-      this.resync = false;
       this.recovered();
     } catch (error) {
       this.degrade(error);
@@ -298,7 +298,6 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
   private recovered(): void {
     if (!this.degraded) return;
     this.degraded = false;
-    this.resync = true;
     this.logger.log('Redis is back: connection limits are shared again');
   }
 }

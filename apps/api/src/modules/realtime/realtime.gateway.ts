@@ -16,6 +16,8 @@ import {
 } from '@orch/contracts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'socket.io';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainEvents, isRealtimeEvent } from '../../infra/events/domain-events.js';
@@ -30,6 +32,8 @@ import {
 import { type AppSocket, ConnectionRegistry, type SocketData } from './connection-registry.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHUTDOWN_RETRY_AFTER_MS = 1_000;
+const SHUTDOWN_FLUSH_MS = 1_000;
 export const roomOf = (workspaceId: string) => `workspace:${workspaceId}`;
 
 type AppServer = Server<
@@ -62,6 +66,7 @@ export class RealtimeGateway
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private seq = 0;
+  private readonly adapterClients: Redis[] = [];
   private readonly counters = {
     rejected: { workspace_limit: 0, global_limit: 0 } as Record<ConnectionRejectedReason, number>,
     heartbeatDisconnects: 0,
@@ -100,6 +105,7 @@ export class RealtimeGateway
       // The adapter needs a connection of its own to subscribe on, and an offline queue.
       const pub = this.redis.client.duplicate({ enableOfflineQueue: true });
       const sub = this.redis.client.duplicate({ enableOfflineQueue: true });
+      this.adapterClients.push(pub, sub);
       for (const client of [pub, sub]) client.on('error', () => undefined); // RedisConnection logs outages
       server.adapter(createAdapter(pub, sub, { key: 'orch:socket.io' }));
     }
@@ -169,11 +175,34 @@ export class RealtimeGateway
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
-    for (const entry of this.registry.all()) {
-      entry.socket.emit('server_shutdown', { retryAfterMs: 1_000 });
-      entry.socket.disconnect(true);
+    const sockets = [...this.registry.all()].map((entry) => entry.socket);
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.conn.readyState === 'closed') resolve();
+          else socket.conn.once('close', () => resolve());
+        }),
+    );
+    for (const socket of sockets) {
+      socket.emit('server_shutdown', { retryAfterMs: SHUTDOWN_RETRY_AFTER_MS });
+      socket.disconnect(true);
     }
+    // Let the goodbye and the disconnect packet go out (bounded), then close what is left:
+    // a client that stopped reading must not hold the shutdown for ws's 30 s close timeout.
+    const timer = new AbortController();
+    await Promise.race([
+      Promise.all(closed),
+      sleep(SHUTDOWN_FLUSH_MS, undefined, { signal: timer.signal }).catch(() => undefined),
+    ]);
+    timer.abort();
+    for (const socket of sockets) forceClose(socket);
     await this.limiter.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      this.adapterClients.map((client) => client.quit().catch(() => client.disconnect())),
+    );
   }
 
   private async authenticate(socket: AppSocket): Promise<void> {
@@ -201,7 +230,21 @@ export class RealtimeGateway
     const entry = this.registry.get(socketId);
     if (!entry) return;
     try {
-      if (entry.messageBudget <= 0) {
+      const payload = args[0] as { seq?: unknown } | undefined;
+      // The answer to the heartbeat in flight is the protocol, at most one per interval:
+      // it never spends the budget, so a client that flooded can still prove it is alive.
+      if (
+        event === 'heartbeat_response' &&
+        entry.awaitingSeq !== undefined &&
+        typeof payload === 'object' &&
+        payload !== null &&
+        payload.seq === entry.awaitingSeq
+      ) {
+        entry.awaitingSeq = undefined;
+        entry.missed = 0;
+        return;
+      }
+      if (entry.messageBudget < 1) {
         entry.socket.emit('error', {
           code: 'RATE_LIMITED',
           message: 'Too many messages; slow down',
@@ -209,7 +252,6 @@ export class RealtimeGateway
         return;
       }
       entry.messageBudget -= 1;
-      const payload = args[0] as { seq?: unknown } | undefined;
       if (event !== 'heartbeat_response') {
         entry.socket.emit('error', {
           code: 'BAD_MESSAGE',
@@ -224,10 +266,7 @@ export class RealtimeGateway
         });
         return;
       }
-      if (payload.seq === entry.awaitingSeq) {
-        entry.awaitingSeq = undefined;
-        entry.missed = 0;
-      }
+      // A well-formed answer to an older heartbeat: late, and harmless.
     } catch (error) {
       this.logger.warn(`bad message from ${socketId}: ${String(error)}`);
     }
@@ -240,7 +279,8 @@ export class RealtimeGateway
    */
   private tick(): void {
     const { heartbeatMisses, maxBacklog, messagesPerMinute, heartbeatMs } = this.config.realtime;
-    const refill = Math.max(1, Math.round((messagesPerMinute * heartbeatMs) / 60_000));
+    // Fractional: a short heartbeat interval must not raise the per-minute budget.
+    const refill = (messagesPerMinute * heartbeatMs) / 60_000;
     const at = new Date().toISOString();
     for (const entry of this.registry.all()) {
       const socket = entry.socket;
@@ -249,6 +289,7 @@ export class RealtimeGateway
       if (backlog > maxBacklog) {
         this.counters.backlogDisconnects += 1;
         socket.disconnect(true);
+        forceClose(socket); // its queue goes with it, not after ws's close timeout
         continue;
       }
       if (entry.awaitingSeq !== undefined) {
@@ -256,6 +297,7 @@ export class RealtimeGateway
         if (entry.missed >= heartbeatMisses) {
           this.counters.heartbeatDisconnects += 1;
           socket.disconnect(true);
+          forceClose(socket);
           continue;
         }
       }
@@ -264,6 +306,18 @@ export class RealtimeGateway
       entry.awaitingSeq = this.seq;
       socket.emit('heartbeat', { seq: this.seq, at });
     }
+  }
+}
+
+/** Closes the engine.io connection now, dropping its send queue, and the TCP socket with it. */
+function forceClose(socket: AppSocket): void {
+  try {
+    socket.conn.close(true);
+    const raw = (socket.conn.transport as unknown as { socket?: { terminate?: () => void } })
+      .socket;
+    raw?.terminate?.();
+  } catch {
+    // already closed
   }
 }
 
