@@ -14,12 +14,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Cleanup, errorMessage, withTimeout } from './lib/cleanup.js';
+import { numberFlag } from './lib/cli.js';
+import { writeBetweenMarkers } from './lib/report.js';
+import { Cleanup, errorMessage, withTimeout, stopOnSignalsOrTimeout } from './lib/cleanup.js';
 import { CpuMeter } from './lib/cpu.js';
 import { assertBuilt, EMBEDDED_POSTGRES_JS, openDatabase } from './lib/database.js';
 import { dbQueries, type HttpReply, HttpTarget } from './lib/http.js';
@@ -154,25 +156,18 @@ function parseOptions(argv: string[]): Options | undefined {
     process.stdout.write(USAGE);
     return undefined;
   }
-  const number = (flag: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`--${flag} must be a number from ${min} to ${max} (got "${raw}")`);
-    }
-    return value;
-  };
   return {
-    connections: Math.round(number('connections', values.connections, 1, 256)),
-    durationMs: number('duration', values.duration, 1, 300) * 1000,
-    rounds: Math.round(number('rounds', values.rounds, 1, 100)),
-    warmupMs: number('load-warmup', values['load-warmup'], 0, 60) * 1000,
-    workspaces: Math.round(number('workspaces', values.workspaces, 1, 50)),
-    agents: Math.round(number('agents', values.agents, 1, 100)),
-    writePercent: number('writes', values.writes, 0, 100),
+    connections: Math.round(numberFlag('connections', values.connections, 1, 256)),
+    durationMs: numberFlag('duration', values.duration, 1, 300) * 1000,
+    rounds: Math.round(numberFlag('rounds', values.rounds, 1, 100)),
+    warmupMs: numberFlag('load-warmup', values['load-warmup'], 0, 60) * 1000,
+    workspaces: Math.round(numberFlag('workspaces', values.workspaces, 1, 50)),
+    agents: Math.round(numberFlag('agents', values.agents, 1, 100)),
+    writePercent: numberFlag('writes', values.writes, 0, 100),
     redis: !values['no-redis'],
     dryRun: values['dry-run'],
     out: values.out,
-    timeoutMs: number('timeout', values.timeout, 30, 3600) * 1000,
+    timeoutMs: numberFlag('timeout', values.timeout, 30, 3600) * 1000,
   };
 }
 
@@ -482,20 +477,9 @@ async function main(): Promise<number> {
   assertBuilt(ROOT, [API_MAIN, SEED_CLI, EMBEDDED_POSTGRES_JS]);
 
   const cleanup = new Cleanup();
-  const abort = (why: string, exitCode: number) => {
-    if (stop.signal.aborted) return;
-    abortExitCode = exitCode;
-    console.error(`[bench] ${why}: stopping and cleaning up`);
-    stop.abort(new Error(why));
-    void cleanup.run();
-    setTimeout(() => process.exit(exitCode), 60_000).unref();
-  };
-  process.on('SIGINT', () => abort('SIGINT', 130));
-  process.on('SIGTERM', () => abort('SIGTERM', 143));
-  const watchdog = setTimeout(
-    () => abort(`still running after ${options.timeoutMs / 1000} s`, 1),
-    options.timeoutMs,
-  );
+  const watchdog = stopOnSignalsOrTimeout(stop, cleanup, options.timeoutMs, (code) => {
+    abortExitCode = code;
+  });
 
   const apis: NodeChild[] = [];
   try {
@@ -694,7 +678,11 @@ async function main(): Promise<number> {
       log('not written (--dry-run)');
     } else {
       const file = resolve(ROOT, options.out);
-      writeBetweenMarkers(file, markdown);
+      await writeBetweenMarkers(file, markdown, {
+        start: START_MARKER,
+        end: END_MARKER,
+        title: 'Caching',
+      });
       log(`written to ${file}`);
     }
   } catch (error) {
@@ -868,19 +856,6 @@ function render(results: ModeResult[], options: Options, info: RunInfo): string 
       `${info.loadAverage[1].toFixed(1)} when they ended.`,
   ];
   return lines.join('\n');
-}
-
-/** Puts `content` between the markers of the page, keeping everything else. */
-function writeBetweenMarkers(file: string, content: string): void {
-  const block = `${START_MARKER}\n\n${content}\n\n${END_MARKER}`;
-  const page = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = page.indexOf(START_MARKER);
-  const end = page.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? page.slice(0, start) + block + page.slice(end + END_MARKER.length)
-      : `${page === '' ? '# Caching\n' : page.replace(/\s*$/, '\n')}\n## Measured\n\n${block}\n`;
-  writeFileSync(file, next);
 }
 
 main().then(

@@ -15,13 +15,14 @@
  *   node dist/tools/bench/src/display-content.js [--provider-ms 800] [--requests 5] ...
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
-import { Cleanup, errorMessage } from './lib/cleanup.js';
+import { numberFlag } from './lib/cli.js';
+import { writeBetweenMarkers } from './lib/report.js';
+import { Cleanup, errorMessage, stopOnSignalsOrTimeout } from './lib/cleanup.js';
 import { assertBuilt, EMBEDDED_POSTGRES_JS, openDatabase } from './lib/database.js';
 import { dbQueries, HttpTarget } from './lib/http.js';
 import { canonicalJson } from './lib/measure.js';
@@ -138,23 +139,16 @@ function parseOptions(argv: string[]): Options | undefined {
     process.stdout.write(USAGE);
     return undefined;
   }
-  const number = (flag: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`--${flag} must be a number from ${min} to ${max} (got "${raw}")`);
-    }
-    return value;
-  };
   return {
-    providerMs: Math.round(number('provider-ms', values['provider-ms'], 0, 10_000)),
-    localMs: Math.round(number('local-ms', values['local-ms'], 0, 10_000)),
+    providerMs: Math.round(numberFlag('provider-ms', values['provider-ms'], 0, 10_000)),
+    localMs: Math.round(numberFlag('local-ms', values['local-ms'], 0, 10_000)),
     local: !values['no-local'],
-    requests: Math.round(number('requests', values.requests, 1, 100)),
-    warm: Math.round(number('warm', values.warm, 1, 10_000)),
-    concurrency: Math.round(number('concurrency', values.concurrency, 1, 64)),
+    requests: Math.round(numberFlag('requests', values.requests, 1, 100)),
+    warm: Math.round(numberFlag('warm', values.warm, 1, 10_000)),
+    concurrency: Math.round(numberFlag('concurrency', values.concurrency, 1, 64)),
     dryRun: values['dry-run'],
     out: values.out,
-    timeoutMs: number('timeout', values.timeout, 30, 3600) * 1000,
+    timeoutMs: numberFlag('timeout', values.timeout, 30, 3600) * 1000,
   };
 }
 
@@ -535,20 +529,9 @@ async function main(): Promise<number> {
   assertBuilt(ROOT, [API_MAIN, EMBEDDED_POSTGRES_JS]);
 
   const cleanup = new Cleanup();
-  const abort = (why: string, exitCode: number) => {
-    if (stop.signal.aborted) return;
-    abortExitCode = exitCode;
-    console.error(`[bench] ${why}: stopping and cleaning up`);
-    stop.abort(new Error(why));
-    void cleanup.run();
-    setTimeout(() => process.exit(exitCode), 60_000).unref();
-  };
-  process.on('SIGINT', () => abort('SIGINT', 130));
-  process.on('SIGTERM', () => abort('SIGTERM', 143));
-  const watchdog = setTimeout(
-    () => abort(`still running after ${options.timeoutMs / 1000} s`, 1),
-    options.timeoutMs,
-  );
+  const watchdog = stopOnSignalsOrTimeout(stop, cleanup, options.timeoutMs, (code) => {
+    abortExitCode = code;
+  });
 
   const apis: Api[] = [];
   try {
@@ -630,7 +613,11 @@ async function main(): Promise<number> {
       log('not written (--dry-run)');
     } else {
       const file = resolve(ROOT, options.out);
-      await writeBetweenMarkers(file, markdown);
+      await writeBetweenMarkers(file, markdown, {
+        start: START_MARKER,
+        end: END_MARKER,
+        title: 'Display content',
+      });
       log(`written to ${file}`);
     }
   } catch (error) {
@@ -1085,33 +1072,6 @@ function stripLogPrefix(line: string): string {
 
 function mean(values: number[]): number {
   return values.length === 0 ? Number.NaN : sum(values) / values.length;
-}
-
-/**
- * Puts `content` between the markers of the page, keeping everything else; a
- * page without markers gets them appended. Laid out by Prettier when it is there.
- */
-async function writeBetweenMarkers(file: string, content: string): Promise<void> {
-  const block = `${START_MARKER}\n\n${content}\n\n${END_MARKER}`;
-  const page = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = page.indexOf(START_MARKER);
-  const end = page.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? page.slice(0, start) + block + page.slice(end + END_MARKER.length)
-      : `${page === '' ? '# Display content\n' : page.replace(/\s*$/, '\n')}\n## Measured\n\n${block}\n`;
-  writeFileSync(file, await formatted(next, file));
-}
-
-async function formatted(markdown: string, file: string): Promise<string> {
-  try {
-    const prettier = await import('prettier');
-    const config = (await prettier.resolveConfig(file)) ?? {};
-    return await prettier.format(markdown, { ...config, filepath: file });
-  } catch (error) {
-    log(`not formatted with Prettier (${errorMessage(error)})`);
-    return markdown;
-  }
 }
 
 main().then(

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Cleanup, errorMessage } from './lib/cleanup.js';
+import { numberFlag } from './lib/cli.js';
+import { Cleanup, errorMessage, stopOnSignalsOrTimeout } from './lib/cleanup.js';
 import { CpuMeter } from './lib/cpu.js';
 import { assertBuilt, EMBEDDED_POSTGRES_JS, openDatabase } from './lib/database.js';
 import { HttpTarget } from './lib/http.js';
@@ -172,26 +173,19 @@ function parseOptions(argv: string[]): Options | undefined {
     process.stdout.write(USAGE);
     return undefined;
   }
-  const number = (flag: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`--${flag} must be a number from ${min} to ${max} (got "${raw}")`);
-    }
-    return value;
-  };
   return {
     measure: {
-      connections: Math.round(number('connections', values.connections, 1, 500)),
-      durationMs: number('duration', values.duration, 0.5, 60) * 1000,
-      loadWarmupMs: number('load-warmup', values['load-warmup'], 0, 30) * 1000,
-      requests: Math.round(number('requests', values.requests, 1, 100_000)),
-      maxSequentialMs: number('max-sequential', values['max-sequential'], 0.5, 120) * 1000,
-      warmup: Math.round(number('warmup', values.warmup, 0, 10_000)),
+      connections: Math.round(numberFlag('connections', values.connections, 1, 500)),
+      durationMs: numberFlag('duration', values.duration, 0.5, 60) * 1000,
+      loadWarmupMs: numberFlag('load-warmup', values['load-warmup'], 0, 30) * 1000,
+      requests: Math.round(numberFlag('requests', values.requests, 1, 100_000)),
+      maxSequentialMs: numberFlag('max-sequential', values['max-sequential'], 0.5, 120) * 1000,
+      warmup: Math.round(numberFlag('warmup', values.warmup, 0, 10_000)),
     },
     dryRun: values['dry-run'],
     out: values.out,
     only: values.only,
-    timeoutMs: number('timeout', values.timeout, 30, 3600) * 1000,
+    timeoutMs: numberFlag('timeout', values.timeout, 30, 3600) * 1000,
     after: afterOption(values.after),
   };
 }
@@ -225,22 +219,9 @@ async function main(): Promise<number> {
   if (endpoints.length === 0) throw new Error(`--only "${options.only}" matches no endpoint`);
 
   const cleanup = new Cleanup();
-  // Ctrl-C, SIGTERM or the watchdog: stop the children now (so whatever waits on them fails
-  // fast), stop measuring, and let main's `finally` finish the cleanup before exiting.
-  const abort = (why: string, exitCode: number) => {
-    if (stop.signal.aborted) return;
-    abortExitCode = exitCode;
-    console.error(`[bench] ${why}: stopping and cleaning up`);
-    stop.abort(new Error(why));
-    void cleanup.run();
-    setTimeout(() => process.exit(exitCode), 60_000).unref();
-  };
-  process.on('SIGINT', () => abort('SIGINT', 130));
-  process.on('SIGTERM', () => abort('SIGTERM', 143));
-  const watchdog = setTimeout(
-    () => abort(`still running after ${options.timeoutMs / 1000} s`, 1),
-    options.timeoutMs,
-  );
+  const watchdog = stopOnSignalsOrTimeout(stop, cleanup, options.timeoutMs, (code) => {
+    abortExitCode = code;
+  });
 
   const apis: NodeChild[] = [];
   try {
@@ -393,7 +374,7 @@ async function main(): Promise<number> {
       log(`not written (${options.dryRun ? '--dry-run' : '--only'})`);
     } else {
       const file = resolve(ROOT, options.out);
-      writeBetweenMarkers(file, markdown);
+      await writeBetweenMarkers(file, markdown);
       log(`written to ${file}`);
     }
   } catch (error) {

@@ -15,11 +15,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
+import { numberFlag } from './lib/cli.js';
+import { writeBetweenMarkers } from './lib/report.js';
 import { Cleanup, errorMessage, withTimeout } from './lib/cleanup.js';
 import { CpuMeter } from './lib/cpu.js';
 import { assertBuilt, EMBEDDED_POSTGRES_JS, openDatabase } from './lib/database.js';
@@ -133,23 +134,16 @@ function parseOptions(argv: string[]): Options | undefined {
     process.stdout.write(USAGE);
     return undefined;
   }
-  const number = (flag: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`--${flag} must be a number from ${min} to ${max} (got "${raw}")`);
-    }
-    return value;
-  };
-  const connections = Math.round(number('connections', values.connections, 10, 20_000));
+  const connections = Math.round(numberFlag('connections', values.connections, 10, 20_000));
   return {
     connections,
-    max: Math.max(connections, Math.round(number('max', values.max, 10, 20_000))),
-    rampSeconds: number('ramp-seconds', values['ramp-seconds'], 1, 600),
-    rounds: Math.round(number('rounds', values.rounds, 1, 1_000)),
-    concurrency: Math.round(number('concurrency', values.concurrency, 1, 500)),
+    max: Math.max(connections, Math.round(numberFlag('max', values.max, 10, 20_000))),
+    rampSeconds: numberFlag('ramp-seconds', values['ramp-seconds'], 1, 600),
+    rounds: Math.round(numberFlag('rounds', values.rounds, 1, 1_000)),
+    concurrency: Math.round(numberFlag('concurrency', values.concurrency, 1, 500)),
     dryRun: values['dry-run'],
     out: values.out,
-    timeoutMs: number('timeout', values.timeout, 30, 3600) * 1000,
+    timeoutMs: numberFlag('timeout', values.timeout, 30, 3600) * 1000,
   };
 }
 
@@ -587,7 +581,11 @@ async function main(): Promise<number> {
       log('not written (--dry-run)');
     } else {
       const file = resolve(ROOT, options.out);
-      await writeBetweenMarkers(file, markdown);
+      await writeBetweenMarkers(file, markdown, {
+        start: START_MARKER,
+        end: END_MARKER,
+        title: 'Realtime',
+      });
       log(`written to ${file}`);
     }
   } finally {
@@ -665,30 +663,6 @@ function emitCost(b: Results['broadcast']): string {
   if (b.cpuAloneUs === undefined || b.cpuBroadcastUs === undefined) return '? (no /proc)';
   const fanOut = b.cpuBroadcastUs - b.cpuAloneUs;
   return `${us(fanOut)} (${(fanOut / b.clients).toFixed(1)} us per recipient; the post itself ${us(b.cpuAloneUs)})`;
-}
-
-async function writeBetweenMarkers(file: string, content: string): Promise<void> {
-  const block = `${START_MARKER}\n\n${content}\n\n${END_MARKER}`;
-  const page = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = page.indexOf(START_MARKER);
-  const end = page.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? page.slice(0, start) + block + page.slice(end + END_MARKER.length)
-      : `${page === '' ? '# Realtime\n' : page.replace(/\s*$/, '\n')}\n## Measured\n\n${block}\n`;
-  writeFileSync(file, await formatted(next, file));
-}
-
-/** The page as the repository's Prettier settings lay it out (tables padded), when Prettier is there. */
-async function formatted(markdown: string, file: string): Promise<string> {
-  try {
-    const prettier = await import('prettier');
-    const config = (await prettier.resolveConfig(file)) ?? {};
-    return await prettier.format(markdown, { ...config, filepath: file });
-  } catch (error) {
-    log(`not formatted with Prettier (${errorMessage(error)})`);
-    return markdown;
-  }
 }
 
 main().then(

@@ -41,3 +41,27 @@ export function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Ctrl-C, SIGTERM or the watchdog: abort `stop` (so whatever waits on the run
+ * fails fast), start the cleanup, and exit with `exitCode` if the run's own
+ * `finally` doesn't within a minute. Returns the watchdog, for clearTimeout.
+ */
+export function stopOnSignalsOrTimeout(
+  stop: AbortController,
+  cleanup: Cleanup,
+  timeoutMs: number,
+  onAbort: (exitCode: number) => void,
+): NodeJS.Timeout {
+  const abort = (why: string, exitCode: number) => {
+    if (stop.signal.aborted) return;
+    onAbort(exitCode);
+    console.error(`[bench] ${why}: stopping and cleaning up`);
+    stop.abort(new Error(why));
+    void cleanup.run();
+    setTimeout(() => process.exit(exitCode), 60_000).unref();
+  };
+  process.on('SIGINT', () => abort('SIGINT', 130));
+  process.on('SIGTERM', () => abort('SIGTERM', 143));
+  return setTimeout(() => abort(`still running after ${timeoutMs / 1000} s`, 1), timeoutMs);
+}

@@ -137,21 +137,43 @@ function kb(bytes: number): string {
     : `${thousands(Math.round(bytes / 1024))} KB`;
 }
 
+export interface PageMarkers {
+  start: string;
+  end: string;
+  /** The page's title, if the page does not exist yet. */
+  title: string;
+}
+
 /**
- * Puts `content` between the markers of the page, keeping everything else.
- * A page without markers gets them (with the content) appended.
+ * Puts `content` between the markers of the page, keeping everything else; a
+ * page without markers gets them (with the content) appended. Laid out by
+ * Prettier, so the page passes the repository's format check as written.
  */
-export function writeBetweenMarkers(file: string, content: string): void {
-  const block = `${START_MARKER}\n\n${content}\n\n${END_MARKER}`;
+export async function writeBetweenMarkers(
+  file: string,
+  content: string,
+  markers: PageMarkers = { start: START_MARKER, end: END_MARKER, title: 'Batched queries' },
+): Promise<void> {
+  const block = `${markers.start}\n\n${content}\n\n${markers.end}`;
   const page = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = page.indexOf(START_MARKER);
-  const end = page.indexOf(END_MARKER);
-  let next: string;
-  if (start >= 0 && end > start) {
-    next = page.slice(0, start) + block + page.slice(end + END_MARKER.length);
-  } else {
-    const head = page === '' ? '# Batched queries\n' : page.replace(/\s*$/, '\n');
-    next = `${head}\n## Measured\n\n${block}\n`;
+  const start = page.indexOf(markers.start);
+  const end = page.indexOf(markers.end);
+  const next =
+    start >= 0 && end > start
+      ? page.slice(0, start) + block + page.slice(end + markers.end.length)
+      : `${page === '' ? `# ${markers.title}\n` : page.replace(/\s*$/, '\n')}\n## Measured\n\n${block}\n`;
+  writeFileSync(file, await formatted(next, file));
+}
+
+async function formatted(markdown: string, file: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(markdown, { ...config, filepath: file });
+  } catch (error) {
+    console.error(
+      `[bench] not formatted with Prettier (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return markdown;
   }
-  writeFileSync(file, next);
 }
