@@ -6,7 +6,6 @@ import type {
   Page,
   Workspace,
 } from '@orch/contracts';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheName } from '../../src/infra/cache/cache-keys.js';
 import type { ApiResponse } from '../support/api-client.js';
@@ -14,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { factory, type TestUser } from '../support/factories.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
+import { lockTables, waitFor } from '../support/locks.js';
 
 /**
  * Two built API processes (what `npm start` runs) on one database and one Redis of this
@@ -35,46 +35,6 @@ function dbQueries(res: ApiResponse<unknown>): number {
 function ok<T>(res: ApiResponse<T>, status = 200): T {
   expect(res.status, res.text.slice(0, 500)).toBe(status);
   return res.body;
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** An ACCESS EXCLUSIVE lock on `tables`, held until released (see caching.spec.ts). */
-async function lockTables(databaseUrl: string, tables: string) {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
-  let released = false;
-  return {
-    async waiting(): Promise<number> {
-      await client.query('SELECT pg_stat_clear_snapshot()');
-      const rows = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      return rows.rows[0].n;
-    },
-    async release(): Promise<void> {
-      if (released) return;
-      released = true;
-      try {
-        await client.query('COMMIT');
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }
 
 describe('the cache across two API processes sharing Redis', () => {

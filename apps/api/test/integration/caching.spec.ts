@@ -17,7 +17,6 @@ import {
   type UpdateWorkspaceRequest,
   type Workspace,
 } from '@orch/contracts';
-import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_NAMES, type CacheName } from '../../src/infra/cache/cache-keys.js';
 import { CacheService } from '../../src/infra/cache/cache.service.js';
@@ -25,6 +24,7 @@ import { QueryAccounting } from '../../src/infra/database/query-accounting.js';
 import type { ApiClient, ApiResponse } from '../support/api-client.js';
 import { factory, type TestUser } from '../support/factories.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { lockTables, waitFor } from '../support/locks.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -83,51 +83,6 @@ function only(changes: Partial<Record<CacheName, Partial<Counted>>>): Deltas {
   return Object.fromEntries(
     CACHE_NAMES.map((name) => [name, { ...nothing, ...changes[name] }]),
   ) as Deltas;
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/**
- * An ACCESS EXCLUSIVE lock on `tables`, held by a connection of the test's own until released:
- * any statement of the app reading those tables waits, the others run.
- */
-async function lockTables(databaseUrl: string, tables: string) {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
-  let released = false;
-  return {
-    /** Statements of this database waiting for a lock now. */
-    async waiting(): Promise<number> {
-      // Inside a transaction the activity view is a snapshot: refresh it on every look.
-      await client.query('SELECT pg_stat_clear_snapshot()');
-      const rows = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      return rows.rows[0].n;
-    },
-    async release(): Promise<void> {
-      if (released) return;
-      released = true;
-      try {
-        await client.query('COMMIT');
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }
 
 describe('the cache, in-process tier (no REDIS_URL)', () => {
