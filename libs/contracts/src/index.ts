@@ -1,6 +1,7 @@
 export * from './enums.js';
 export * from './errors.js';
 export * from './pagination.js';
+export * from './ids.js';
 export * from './auth.js';
 export * from './workspaces.js';
 export * from './agents.js';

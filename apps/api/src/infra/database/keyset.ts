@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { PageRequest } from '../http/pagination.js';
+import type { PageRequest } from '../../core/pagination.js';
 
 /**
  * Newest first, keyed on (created_at, id): the composite index

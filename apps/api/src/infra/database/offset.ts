@@ -1,5 +1,5 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
-import type { PageRequest } from '../http/pagination.js';
+import type { PageRequest } from '../../core/pagination.js';
 
 /**
  * Baseline only: turns a keyset cursor into the OFFSET a first version would

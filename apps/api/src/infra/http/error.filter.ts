@@ -9,8 +9,8 @@ import {
 import { ErrorCode, type ErrorResponse, type FieldError } from '@orch/contracts';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { CODE_STATUS, DomainException } from './domain.exception.js';
-import { ValidationFailedException } from './validation.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { CODE_STATUS } from './error-status.js';
 
 const REASON: Record<number, string> = {
   400: 'Bad Request',
@@ -70,11 +70,13 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorResponse {
-    if (exception instanceof ValidationFailedException) {
-      return errorBody(400, exception.message, ErrorCode.ValidationFailed, exception.details);
-    }
     if (exception instanceof DomainException) {
-      return errorBody(CODE_STATUS[exception.code], exception.message, exception.code);
+      return errorBody(
+        CODE_STATUS[exception.code],
+        exception.message,
+        exception.code,
+        exception.details,
+      );
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

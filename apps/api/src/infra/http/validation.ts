@@ -1,11 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '@orch/contracts';
-
-export class ValidationFailedException extends BadRequestException {
-  constructor(readonly details: FieldError[]) {
-    super(`Invalid request: ${details.map((d) => d.field).join(', ')}`);
-  }
-}
+import { DomainException } from '../../core/domain.exception.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -17,7 +12,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 
 /**
  * Whitelisting validation: unknown properties are refused (not silently
- * dropped), types are converted for query strings, every bad field is named.
+ * dropped), types are converted for query strings, every bad field is named,
+ * in the same domain error services throw for bad input.
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -26,6 +22,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
+    exceptionFactory: (errors) => DomainException.invalid(flatten(errors)),
   });
 }

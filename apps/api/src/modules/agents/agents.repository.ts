@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AgentSettings, AgentStatus } from '@orch/contracts';
 import { type DataSource, In, type Repository } from 'typeorm';
 import { newestFirstPage } from '../../infra/database/keyset.js';
-import type { PageRequest } from '../../infra/http/pagination.js';
+import type { PageRequest } from '../../core/pagination.js';
 import { AgentSettingEntity } from './entities/agent-setting.entity.js';
 import { AgentEntity } from './entities/agent.entity.js';
+import type { AgentListReader } from './agent-list-reader.js';
 
 export interface NewAgent {
   workspaceId: string;
@@ -24,7 +25,7 @@ export interface AgentChanges {
 }
 
 @Injectable()
-export class AgentsRepository {
+export class AgentsRepository implements AgentListReader {
   private readonly agents: Repository<AgentEntity>;
   private readonly settings: Repository<AgentSettingEntity>;
 
@@ -74,16 +75,6 @@ export class AgentsRepository {
       if (settings) settings[row.key] = row.value;
     }
     return byAgent;
-  }
-
-  /** Which of these ids are agents of the workspace: one query. */
-  async existingIds(workspaceId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.agents.find({
-      select: { id: true },
-      where: { workspaceId, id: In(ids) },
-    });
-    return new Set(rows.map((r) => r.id));
   }
 
   /** The agent and all its settings in one transaction: one INSERT each. */

@@ -4,13 +4,12 @@ import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { requestLoader } from '../../infra/database/request-loader.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { Optimizations } from '../../infra/optimizations/optimizations.js';
-import { encodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { encodeCursor, type PageRequest, toPage } from '../../core/pagination.js';
 import { toAgent, toAgentLite } from './agents.mapper.js';
 import { AgentsRepository } from './agents.repository.js';
 import type { AgentEntity } from './entities/agent.entity.js';
-import { AgentsBaselineRepository } from './baseline/agents-baseline.repository.js';
+import { AgentListReader } from './agent-list-reader.js';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -19,16 +18,10 @@ export const DEFAULT_MODEL = 'gpt-4o-mini';
 export class AgentsService {
   constructor(
     private readonly agents: AgentsRepository,
-    private readonly baseline: AgentsBaselineRepository,
-    private readonly optimizations: Optimizations,
+    private readonly reader: AgentListReader,
     private readonly events: DomainEvents,
     private readonly cache: CacheService,
   ) {}
-
-  /** The list reads: batched, or the naive first version when `batching` is off. */
-  private get reader(): AgentsBaselineRepository | AgentsRepository {
-    return this.optimizations.isOn('batching') ? this.agents : this.baseline;
-  }
 
   /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
   list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
@@ -41,9 +34,8 @@ export class AgentsService {
   }
 
   private async loadList(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
-    const reader = this.reader;
-    const rows = await reader.listPage(workspaceId, page);
-    const settings = await reader.settingsFor(rows.slice(0, page.limit).map((a) => a.id));
+    const rows = await this.reader.listPage(workspaceId, page);
+    const settings = await this.reader.settingsFor(rows.slice(0, page.limit).map((a) => a.id));
     return toPage(rows, page.limit, (a) => toAgent(a, settings.get(a.id) ?? {}));
   }
 
@@ -113,23 +105,53 @@ export class AgentsService {
     return agent;
   }
 
-  /** For other modules: which of `ids` are agents of the workspace. */
-  existingIds(workspaceId: string, ids: string[]): Promise<Set<string>> {
-    return this.agents.existingIds(workspaceId, ids);
+  /**
+   * The one rule "these agents belong to this workspace", for every module that names agents:
+   * each id (any case) must be an agent of `workspaceId`, of any status, or the request fails
+   * with VALIDATION_FAILED on `field`, naming the ids that are not. One query for the whole
+   * list, batched with the request's other agent lookups. Returns the agents by lowercase id.
+   */
+  async assertInWorkspace(
+    workspaceId: string,
+    ids: readonly string[],
+    field: string,
+  ): Promise<Map<string, AgentRef>> {
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const found = await this.byId().loadMany(unique);
+    const agents = new Map<string, AgentRef>();
+    const missing: string[] = [];
+    unique.forEach((id, i) => {
+      const agent = found[i];
+      if (agent && !(agent instanceof Error) && agent.workspaceId === workspaceId) {
+        agents.set(id, { id: agent.id, status: agent.status });
+      } else {
+        missing.push(id);
+      }
+    });
+    if (missing.length > 0) {
+      const what = missing.length === 1 ? 'not an agent' : 'not agents';
+      throw DomainException.invalidField(field, `${what} of this workspace: ${missing.join(', ')}`);
+    }
+    return agents;
   }
 
   /**
    * For other modules: the agent if it is in the workspace (any status). Per-item
    * lookups go through the request's batcher: N calls in one request, one query.
    */
-  async findInWorkspace(
-    workspaceId: string,
-    id: string,
-  ): Promise<{ id: string; status: AgentStatus } | null> {
-    const agent = await requestLoader<string, AgentEntity>('agents.byId', (ids) =>
-      this.agents.findByIds(ids),
-    ).load(id);
+  async findInWorkspace(workspaceId: string, id: string): Promise<AgentRef | null> {
+    const agent = await this.byId().load(id);
     if (!agent || agent.workspaceId !== workspaceId) return null;
     return { id: agent.id, status: agent.status };
   }
+
+  private byId() {
+    return requestLoader<string, AgentEntity>('agents.byId', (ids) => this.agents.findByIds(ids));
+  }
+}
+
+/** What other modules learn about an agent they name. */
+export interface AgentRef {
+  id: string;
+  status: AgentStatus;
 }

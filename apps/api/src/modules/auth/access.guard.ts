@@ -1,14 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorCode, WorkspaceRole } from '@orch/contracts';
+import { ErrorCode, isUuid, WorkspaceRole } from '@orch/contracts';
 import type { FastifyRequest } from 'fastify';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { ValidationFailedException } from '../../infra/http/validation.js';
+import { DomainException } from '../../core/domain.exception.js';
 import { MembershipService } from '../workspaces/membership.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
 import { TokenService } from './token.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Global guard: authentication, then workspace membership for scoped routes.
@@ -44,13 +41,11 @@ export class AccessGuard implements CanActivate {
     const value = source[rule.param];
     const id = typeof value === 'string' ? value : undefined;
     const notFound = new DomainException(ErrorCode.NotFound, `${rule.resource} not found`);
-    if (rule.from === 'query' && (!id || !UUID.test(id))) {
+    if (rule.from === 'query' && !isUuid(id)) {
       // A query parameter is input, not an address: name it like any bad field.
-      throw new ValidationFailedException([
-        { field: rule.param, messages: [`${rule.param} must be a UUID`] },
-      ]);
+      throw DomainException.invalidField(rule.param, `${rule.param} must be a UUID`);
     }
-    if (!id || !UUID.test(id)) throw notFound;
+    if (!isUuid(id)) throw notFound;
     const access = await this.membership.resolve(
       rule.resource,
       id.toLowerCase(),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type AuthResponse, ErrorCode, type User } from '@orch/contracts';
-import { DomainException } from '../../infra/http/domain.exception.js';
+import { DomainException } from '../../core/domain.exception.js';
 import { toUser } from '../users/users.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import type { LoginDto, RegisterDto } from './dto/auth.dto.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ErrorCode } from '@orch/contracts';
 import { AppConfig } from '../../infra/config/app-config.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
+import { DomainException } from '../../core/domain.exception.js';
 import type { CallerIdentity } from '../../infra/throttling/caller-identity.js';
 import type { AuthContext } from './access.decorators.js';
 

@@ -3,10 +3,18 @@ import { DashboardBaselineRepository } from './baseline/dashboard-baseline.repos
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardService } from './dashboard.service.js';
+import { DashboardReader } from './dashboard-reader.js';
+import { switchedProvider } from '../../infra/optimizations/switched-provider.js';
 
 @Module({
   controllers: [DashboardController],
-  providers: [DashboardRepository, DashboardBaselineRepository, DashboardService],
+  providers: [
+    ...switchedProvider(DashboardReader, 'batching', {
+      optimized: DashboardRepository,
+      baseline: DashboardBaselineRepository,
+    }),
+    DashboardService,
+  ],
   exports: [DashboardService],
 })
 export class DashboardModule {}

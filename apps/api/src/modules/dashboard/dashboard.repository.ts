@@ -7,6 +7,7 @@ import {
   type DashboardCounts,
 } from '@orch/contracts';
 import type { DataSource } from 'typeorm';
+import type { DashboardReader } from './dashboard-reader.js';
 import { AgentEntity } from '../agents/entities/agent.entity.js';
 import { DeliverableEntity } from '../deliverables/entities/deliverable.entity.js';
 import { GoalEntity } from '../goals/entities/goal.entity.js';
@@ -33,7 +34,7 @@ type Json = Record<string, unknown>;
  * (a read model, like a view); every write still goes through the owning module.
  */
 @Injectable()
-export class DashboardRepository {
+export class DashboardRepository implements DashboardReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async load(workspaceId: string): Promise<DashboardRows | null> {

@@ -2,21 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { AGENT_STATUSES, type AgentStatus, type Dashboard, ErrorCode } from '@orch/contracts';
 import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { Optimizations } from '../../infra/optimizations/optimizations.js';
+import { DomainException } from '../../core/domain.exception.js';
 import { toAgent } from '../agents/agents.mapper.js';
 import { toDeliverable } from '../deliverables/deliverables.mapper.js';
 import { toGoal } from '../goals/goals.mapper.js';
 import { toWorkspace } from '../workspaces/workspaces.mapper.js';
-import { DashboardBaselineRepository } from './baseline/dashboard-baseline.repository.js';
-import { DashboardRepository } from './dashboard.repository.js';
+import { DashboardReader } from './dashboard-reader.js';
 
 @Injectable()
 export class DashboardService {
   constructor(
-    private readonly dashboard: DashboardRepository,
-    private readonly baseline: DashboardBaselineRepository,
-    private readonly optimizations: Optimizations,
+    private readonly reader: DashboardReader,
     private readonly cache: CacheService,
   ) {}
 
@@ -31,8 +27,7 @@ export class DashboardService {
   }
 
   private async load(workspaceId: string): Promise<Dashboard> {
-    const reader = this.optimizations.isOn('batching') ? this.dashboard : this.baseline;
-    const rows = await reader.load(workspaceId);
+    const rows = await this.reader.load(workspaceId);
     if (!rows) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
     const agentStatusCounts = Object.fromEntries(
       AGENT_STATUSES.map((s) => [s, rows.statusCounts[s] ?? 0]),

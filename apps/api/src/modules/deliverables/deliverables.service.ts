@@ -6,9 +6,8 @@ import {
   ErrorCode,
 } from '@orch/contracts';
 import { DomainEvents } from '../../infra/events/domain-events.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { type PageRequest, toPage } from '../../infra/http/pagination.js';
-import { ValidationFailedException } from '../../infra/http/validation.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { type PageRequest, toPage } from '../../core/pagination.js';
 import { AgentsService } from '../agents/agents.service.js';
 import { toDeliverable, toDisplayedDeliverable } from './deliverables.mapper.js';
 import { DeliverablesRepository } from './deliverables.repository.js';
@@ -83,7 +82,7 @@ export class DeliverablesService {
 
   /** Writes never call the transformer: the first read does (docs/display-content.md). */
   async create(workspaceId: string, dto: CreateDeliverableDto): Promise<DisplayedDeliverable> {
-    await this.assertAgentInWorkspace(workspaceId, dto.agentId);
+    if (dto.agentId) await this.agents.assertInWorkspace(workspaceId, [dto.agentId], 'agentId');
     const created = await this.deliverables.create({
       workspaceId,
       agentId: dto.agentId ?? null,
@@ -105,7 +104,7 @@ export class DeliverablesService {
     id: string,
     dto: UpdateDeliverableDto,
   ): Promise<DisplayedDeliverable> {
-    await this.assertAgentInWorkspace(workspaceId, dto.agentId);
+    if (dto.agentId) await this.agents.assertInWorkspace(workspaceId, [dto.agentId], 'agentId');
     const updated = await this.deliverables.update(id, {
       ...(dto.title !== undefined ? { title: dto.title.trim() } : {}),
       ...(dto.content !== undefined
@@ -120,18 +119,5 @@ export class DeliverablesService {
       payload: { deliverable: toDeliverable(updated) },
     });
     return toDisplayedDeliverable(updated, this.display.storedDisplay(updated));
-  }
-
-  private async assertAgentInWorkspace(
-    workspaceId: string,
-    agentId: string | null | undefined,
-  ): Promise<void> {
-    if (!agentId) return;
-    const found = await this.agents.existingIds(workspaceId, [agentId.toLowerCase()]);
-    if (found.size === 0) {
-      throw new ValidationFailedException([
-        { field: 'agentId', messages: ['agentId is not an agent of this workspace'] },
-      ]);
-    }
   }
 }

@@ -4,7 +4,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type Agent, AgentStatus, type ThinkingStepKind } from '@orch/contracts';
+import {
+  type Agent,
+  AgentStatus,
+  THINKING_STEP_KINDS,
+  type ThinkingStepKind,
+} from '@orch/contracts';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { AgentsService } from '../agents/agents.service.js';
 import { DashboardService } from '../dashboard/dashboard.service.js';
@@ -13,7 +18,6 @@ import { ThinkingService } from '../thinking/thinking.service.js';
 import { UsersService } from '../users/users.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 
-const KINDS: ThinkingStepKind[] = ['observation', 'reasoning', 'decision', 'action', 'result'];
 const STEP_LINES: Record<ThinkingStepKind, string[]> = {
   observation: [
     'Competitor pricing page changed overnight: the starter tier lost its free trial.',
@@ -132,7 +136,10 @@ export class DemoActivityService implements OnApplicationBootstrap, OnApplicatio
     if (running.length === 0) return this.startThinking(workspaceId, pick(live));
     const process = pick(running);
     const last = process.steps[process.steps.length - 1]?.kind;
-    const kind = KINDS[(last ? KINDS.indexOf(last) + 1 : 0) % KINDS.length];
+    const kind =
+      THINKING_STEP_KINDS[
+        (last ? THINKING_STEP_KINDS.indexOf(last) + 1 : 0) % THINKING_STEP_KINDS.length
+      ];
     await this.thinking.appendStep(workspaceId, process.id, {
       kind,
       content: pick(STEP_LINES[kind]),

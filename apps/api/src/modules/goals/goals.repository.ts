@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { newestFirstPage } from '../../infra/database/keyset.js';
-import type { PageRequest } from '../../infra/http/pagination.js';
+import type { PageRequest } from '../../core/pagination.js';
 import { GoalEntity } from './entities/goal.entity.js';
 
 export type NewGoal = Pick<

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type Goal, type Page } from '@orch/contracts';
 import { DomainEvents } from '../../infra/events/domain-events.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { type PageRequest, toPage } from '../../infra/http/pagination.js';
-import { ValidationFailedException } from '../../infra/http/validation.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { type PageRequest, toPage } from '../../core/pagination.js';
 import { AgentsService } from '../agents/agents.service.js';
 import type { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto.js';
 import { toGoal } from './goals.mapper.js';
@@ -68,16 +67,8 @@ export class GoalsService {
     return goal;
   }
 
-  /** Every id must be an agent of this workspace: one query for the whole list. */
+  /** Every id must be an agent of this workspace; stored lowercase, without repeats. */
   private async checkedAgentIds(workspaceId: string, ids: string[]): Promise<string[]> {
-    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-    const found = await this.agents.existingIds(workspaceId, unique);
-    const missing = unique.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw new ValidationFailedException([
-        { field: 'agentIds', messages: [`not agents of this workspace: ${missing.join(', ')}`] },
-      ]);
-    }
-    return unique;
+    return [...(await this.agents.assertInWorkspace(workspaceId, ids, 'agentIds')).keys()];
   }
 }

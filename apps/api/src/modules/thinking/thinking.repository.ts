@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ThinkingProcessStatus, type ThinkingStepKind } from '@orch/contracts';
 import type { DataSource, Repository } from 'typeorm';
 import { newestFirstPage, oldestFirstPage } from '../../infra/database/keyset.js';
-import type { PageRequest } from '../../infra/http/pagination.js';
+import type { ThinkingReader } from './thinking-reader.js';
+import type { PageRequest } from '../../core/pagination.js';
 import { ThinkingProcessEntity } from './entities/thinking-process.entity.js';
 import { ThinkingStepEntity } from './entities/thinking-step.entity.js';
 
@@ -16,7 +17,7 @@ interface StepRow {
 }
 
 @Injectable()
-export class ThinkingRepository {
+export class ThinkingRepository implements ThinkingReader {
   private readonly processes: Repository<ThinkingProcessEntity>;
   private readonly steps: Repository<ThinkingStepEntity>;
 

@@ -10,10 +10,8 @@ import {
   type ThinkingStep,
 } from '@orch/contracts';
 import { DomainEvents } from '../../infra/events/domain-events.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { Optimizations } from '../../infra/optimizations/optimizations.js';
-import { decodeCursor, type PageRequest, toPage } from '../../infra/http/pagination.js';
-import { ValidationFailedException } from '../../infra/http/validation.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { decodeCursor, type PageRequest, toPage } from '../../core/pagination.js';
 import { AgentsService } from '../agents/agents.service.js';
 import type {
   AppendStepDto,
@@ -22,16 +20,15 @@ import type {
   UpdateThinkingProcessDto,
 } from './dto/thinking.dto.js';
 import { toThinkingProcess, toThinkingStep } from './thinking.mapper.js';
-import { ThinkingBaselineRepository } from './baseline/thinking-baseline.repository.js';
+import { ThinkingReader } from './thinking-reader.js';
 import { ThinkingRepository } from './thinking.repository.js';
 
 @Injectable()
 export class ThinkingService {
   constructor(
     private readonly thinking: ThinkingRepository,
-    private readonly baseline: ThinkingBaselineRepository,
+    private readonly reader: ThinkingReader,
     private readonly agents: AgentsService,
-    private readonly optimizations: Optimizations,
     private readonly events: DomainEvents,
   ) {}
 
@@ -42,12 +39,11 @@ export class ThinkingService {
   ): Promise<Page<ThinkingProcessWithSteps>> {
     const limit = query.processes ?? THINKING_PROCESSES_DEFAULT;
     const stepsEach = query.stepsPerProcess ?? THINKING_STEPS_PER_PROCESS_DEFAULT;
-    const reader = this.optimizations.isOn('batching') ? this.thinking : this.baseline;
-    const processes = await reader.listRecentProcesses(workspaceId, {
+    const processes = await this.reader.listRecentProcesses(workspaceId, {
       limit,
       after: decodeCursor(query.cursor),
     });
-    const steps = await reader.latestStepsOf(
+    const steps = await this.reader.latestStepsOf(
       processes.slice(0, limit).map((p) => p.id),
       stepsEach,
     );
@@ -65,12 +61,8 @@ export class ThinkingService {
   }
 
   async start(workspaceId: string, dto: StartThinkingDto): Promise<ThinkingProcess> {
-    const agent = await this.agents.findInWorkspace(workspaceId, dto.agentId.toLowerCase());
-    if (!agent) {
-      throw new ValidationFailedException([
-        { field: 'agentId', messages: ['agentId is not an agent of this workspace'] },
-      ]);
-    }
+    const agents = await this.agents.assertInWorkspace(workspaceId, [dto.agentId], 'agentId');
+    const agent = agents.get(dto.agentId.toLowerCase())!;
     if (agent.status === AgentStatus.Terminated) {
       throw new DomainException(
         ErrorCode.AgentTerminated,

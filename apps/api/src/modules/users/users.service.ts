@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type User } from '@orch/contracts';
-import { DomainException } from '../../infra/http/domain.exception.js';
+import { DomainException } from '../../core/domain.exception.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { toUser } from './users.mapper.js';
 import { UsersRepository } from './users.repository.js';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkspaceRole } from '@orch/contracts';
 import type { DataSource, Repository } from 'typeorm';
 import { newestFirstPage } from '../../infra/database/keyset.js';
-import type { PageRequest } from '../../infra/http/pagination.js';
+import type { PageRequest } from '../../core/pagination.js';
 import { WorkspaceMemberEntity } from './entities/workspace-member.entity.js';
 import { WorkspaceEntity } from './entities/workspace.entity.js';
 

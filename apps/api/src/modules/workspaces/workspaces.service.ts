@@ -9,8 +9,8 @@ import {
 import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
-import { DomainException } from '../../infra/http/domain.exception.js';
-import { type PageRequest, toPage } from '../../infra/http/pagination.js';
+import { DomainException } from '../../core/domain.exception.js';
+import { type PageRequest, toPage } from '../../core/pagination.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto.js';
 import { toMember, toWorkspace, toWorkspaceForUser } from './workspaces.mapper.js';

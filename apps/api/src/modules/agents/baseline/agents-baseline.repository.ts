@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AgentSettings } from '@orch/contracts';
 import type { DataSource } from 'typeorm';
 import { baselineOffset } from '../../../infra/database/offset.js';
-import type { PageRequest } from '../../../infra/http/pagination.js';
+import type { AgentListReader } from '../agent-list-reader.js';
+import type { PageRequest } from '../../../core/pagination.js';
 import { AgentSettingEntity } from '../entities/agent-setting.entity.js';
 import { AgentEntity } from '../entities/agent.entity.js';
 
@@ -12,7 +13,7 @@ import { AgentEntity } from '../entities/agent.entity.js';
  * whole agent rows, then each agent's settings with its own query. 1 + N.
  */
 @Injectable()
-export class AgentsBaselineRepository {
+export class AgentsBaselineRepository implements AgentListReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async listPage(workspaceId: string, page: PageRequest): Promise<AgentEntity[]> {

@@ -8,6 +8,7 @@ import { DeliverableEntity } from '../../deliverables/entities/deliverable.entit
 import { GoalEntity } from '../../goals/entities/goal.entity.js';
 import { ThinkingProcessEntity } from '../../thinking/entities/thinking-process.entity.js';
 import { WorkspaceEntity } from '../../workspaces/entities/workspace.entity.js';
+import type { DashboardReader } from '../dashboard-reader.js';
 import { DASHBOARD_MAX_AGENTS, type DashboardRows } from '../dashboard.repository.js';
 
 /**
@@ -15,7 +16,7 @@ import { DASHBOARD_MAX_AGENTS, type DashboardRows } from '../dashboard.repositor
  * dashboard part, one per count, and one per agent for its settings. 9 + N.
  */
 @Injectable()
-export class DashboardBaselineRepository {
+export class DashboardBaselineRepository implements DashboardReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async load(workspaceId: string): Promise<DashboardRows | null> {

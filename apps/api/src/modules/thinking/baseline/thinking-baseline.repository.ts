@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { baselineOffset } from '../../../infra/database/offset.js';
-import type { PageRequest } from '../../../infra/http/pagination.js';
+import type { ThinkingReader } from '../thinking-reader.js';
+import type { PageRequest } from '../../../core/pagination.js';
 import { ThinkingProcessEntity } from '../entities/thinking-process.entity.js';
 import { ThinkingStepEntity } from '../entities/thinking-step.entity.js';
 
@@ -12,7 +13,7 @@ import { ThinkingStepEntity } from '../entities/thinking-step.entity.js';
  * its steps. 1 + N round trips.
  */
 @Injectable()
-export class ThinkingBaselineRepository {
+export class ThinkingBaselineRepository implements ThinkingReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async listRecentProcesses(

@@ -1,23 +1,6 @@
 import { ErrorCode } from '@orch/contracts';
 
-/**
- * Services throw this with a stable code; the error filter alone decides the
- * HTTP status (see CODE_STATUS), so domain code never speaks HTTP.
- */
-export class DomainException extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DomainException';
-  }
-
-  static notFound(code: ErrorCode, what: string): DomainException {
-    return new DomainException(code, `${what} not found`);
-  }
-}
-
+/** The one table from domain error codes to HTTP statuses (exhaustive: a new code must be placed). */
 export const CODE_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: 400,
   [ErrorCode.InvalidCursor]: 400,
