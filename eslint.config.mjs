@@ -80,6 +80,20 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // Dependencies point inward: infrastructure offers mechanisms and never names a domain
+    // module (a module registers with it instead, e.g. AppCacheModule.forFeature).
+    files: ['apps/api/src/infra/**/*.ts', 'apps/api/src/core/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '(^|/)modules/', message: 'infra/ and core/ never import a module' }],
+        },
+      ],
+    },
+  },
+  {
     // The contracts are types and constants only: no runtime dependency at all.
     files: ['libs/contracts/src/**/*.ts'],
     rules: {

@@ -4,7 +4,7 @@ import { ENTITIES } from './entities.js';
 import type { AppConfig } from './infra/config/app-config.js';
 import { ConfigModule } from './infra/config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
-import { CacheModule } from './infra/cache/cache.module.js';
+import { AppCacheModule } from './infra/cache/cache.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { ErrorFilter } from './infra/http/error.filter.js';
@@ -32,7 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl, ENTITIES),
         RedisModule,
         EventsModule,
-        CacheModule,
+        AppCacheModule,
         AuthModule,
         UsersModule,
         WorkspacesModule,

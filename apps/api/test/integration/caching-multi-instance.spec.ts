@@ -7,7 +7,6 @@ import type {
   Workspace,
 } from '@orch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheName } from '../../src/infra/cache/cache-keys.js';
 import type { ApiResponse } from '../support/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { factory, type TestUser } from '../support/factories.js';
@@ -70,7 +69,7 @@ describe('the cache across two API processes sharing Redis', () => {
   const get = <T>(p: ApiProcess, path: string) => p.api.get<T>(path, { token: owner.token });
   const stats = async (p: ApiProcess) =>
     ok(await get<CacheStatsResponse>(p, '/api/performance/cache-stats'));
-  const counted = async (p: ApiProcess, name: CacheName): Promise<CacheStatsEntry> =>
+  const counted = async (p: ApiProcess, name: string): Promise<CacheStatsEntry> =>
     (await stats(p)).caches[name];
   const rename = async (p: ApiProcess, ws: Workspace, name: string) =>
     ok(await p.api.patch<Workspace>(`/api/workspaces/${ws.id}`, { name }, { token: owner.token }));

@@ -18,7 +18,6 @@ import {
   type Workspace,
 } from '@orch/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_NAMES, type CacheName } from '../../src/infra/cache/cache-keys.js';
 import { CacheService } from '../../src/infra/cache/cache.service.js';
 import { QueryAccounting } from '../../src/infra/database/query-accounting.js';
 import type { ApiClient, ApiResponse } from '../support/api-client.js';
@@ -26,6 +25,10 @@ import { factory, type TestUser } from '../support/factories.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { lockTables, waitFor } from '../support/locks.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** The caches the modules declare (their <module>.cache.ts), as GET /api/performance/cache-stats lists them. */
+const CACHE_NAMES = ['workspace', 'membership', 'dashboard', 'agents', 'quota'] as const;
+type CacheName = (typeof CACHE_NAMES)[number];
 
 /**
  * The two-tier cache (apps/api/src/infra/cache) through the real HTTP API, one process,

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AppConfig } from '../config/app-config.js';
 import { Optimizations } from '../optimizations/optimizations.js';
 import { RedisConnection } from '../redis/redis.connection.js';
-import type { CacheName } from './cache-keys.js';
+import { agentListCache } from '../../modules/agents/agents.cache.js';
+import { dashboardCache } from '../../modules/dashboard/dashboard.cache.js';
+import { quotaStatusCache } from '../../modules/quota/quota.cache.js';
+import { membershipCache, workspaceCache } from '../../modules/workspaces/workspaces.cache.js';
 import { CacheService } from './cache.service.js';
 
 /**
@@ -24,12 +27,23 @@ function cacheService(env: Record<string, string> = {}): CacheService {
     CACHE_AGENTS_MAX: '2000',
     ...env,
   });
-  return new CacheService(
+  const cache = new CacheService(
     config,
     new Optimizations(config.optimizations),
     new RedisConnection(config),
   );
+  // What the modules declare (AppCacheModule.forFeature) when the app starts.
+  cache.declare([
+    workspaceCache,
+    membershipCache,
+    dashboardCache,
+    agentListCache,
+    quotaStatusCache,
+  ]);
+  return cache;
 }
+
+type CacheName = 'workspace' | 'membership' | 'dashboard' | 'agents' | 'quota';
 
 /** A promise the test resolves when it chooses. */
 function deferred<T>() {

@@ -1,71 +1,50 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { CacheStats, CacheStatsEntry } from '@orch/contracts';
-import type { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, ConfigError } from '../config/app-config.js';
 import { Optimizations } from '../optimizations/optimizations.js';
 import { RedisConnection } from '../redis/redis.connection.js';
-import { CACHE_NAMES, type CacheName } from './cache-keys.js';
-import { LruTtlStore } from './lru-ttl-store.js';
+import {
+  type AnyCacheDeclaration,
+  type CacheDeclaration,
+  type CacheTag,
+  cacheEnvPrefix,
+} from './cache-declaration.js';
+import { type CachedEntry, MemoryTier, SharedTier } from './cache-tiers.js';
+import { sameGenerations, TagGenerations } from './tag-generations.js';
 
-const PREFIX = 'orch:cache';
 const MAX_DEPENDANTS_PER_TAG = 1_000;
-const CHANNEL = `${PREFIX}:invalidate`;
-const tagKey = (tag: string) => `${PREFIX}:tag:${tag}`;
-const valueKey = (name: CacheName, key: string) => `${PREFIX}:v:${name}:${key}`;
 
-/** Stores a value only if none of its tags moved since the load began: the generation guard. */
-const STORE_IF_CURRENT = `
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  if tonumber(redis.call('GET', KEYS[i + 1]) or '0') ~= tonumber(ARGV[i + 1]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[n + 2], 'PX', ARGV[n + 3])
-return 1
-`;
-
-interface Counters {
-  hits: number;
-  misses: number;
-  loads: number;
-  staleDiscarded: number;
-}
-
-interface RedisValue<T> {
-  value: T;
-  tagGenerations: number[];
+interface Registered {
+  declaration: AnyCacheDeclaration;
+  memory: MemoryTier<unknown>;
+  counters: { hits: number; misses: number; loads: number; staleDiscarded: number };
 }
 
 /**
- * Two tiers: a bounded in-process LRU+TTL per cache name, and Redis when
- * REDIS_URL is set. Every entry records the generation of each tag it
- * depends on; a write invalidates tags (bumps their generations), so:
- * - a stale entry is never served: reads compare the entry's generations with
- *   the current ones (in Redis, when configured, in the same round trip as the
- *   read — so a read after an acknowledged write never sees the old value on
+ * The cache of every module's declared reads (see cache-declaration.ts): a
+ * bounded in-process tier per cache and, with REDIS_URL, a tier every instance
+ * shares, both on cache-manager. On top of it, what cache-manager does not do:
+ * - every entry records the generation of each tag it depends on, and a write
+ *   bumps tags, so a stale entry is never served: reads compare the entry's
+ *   generations with the current ones (with Redis, fetched in one MGET on every
+ *   read, so a read after an acknowledged write never sees the old value on
  *   any instance, whether or not the pub/sub message has arrived yet);
- * - a load that started before an invalidation can't store its old value
- *   afterwards (the store is conditional on the generations it started from);
- * - concurrent misses for one key run the loader once (single flight).
- * Pub/sub tells the other instances to drop their in-process copies at once
- * (freeing memory; correctness never waits for it).
- * While Redis is unreachable every read goes to the database (the
- * in-process tier is bypassed, since other instances' writes can't be heard).
+ * - a load that started before an invalidation does not store its old value
+ *   (the store is conditional on the generations it started from);
+ * - concurrent misses for one key run the loader once (single flight);
+ * - pub/sub tells the other instances to drop their in-process copies at once.
+ * While Redis is unreachable every read goes to the database (the in-process
+ * tier is bypassed, since other instances' writes can't be heard).
  */
 @Injectable()
 export class CacheService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('Cache');
-  private readonly stores = new Map<CacheName, LruTtlStore<unknown>>();
-  private readonly counters = new Map<CacheName, Counters>();
-  /** Local tag generations (authoritative without Redis; a hint with it). */
-  private readonly generations = new Map<string, number>();
+  private readonly caches = new Map<string, Registered>();
+  private readonly tags = new Map<string, CacheTag>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
   /** Which in-process entries depend on a tag, so an invalidation can drop them at once. */
-  private readonly byTag = new Map<string, Map<string, CacheName>>();
-  /** Tags whose invalidation could not reach Redis, replayed when it is back. */
-  private readonly unpublished = new Set<string>();
-  private redisWasDown = false;
-  private readonly redis: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private readonly byTag = new Map<string, Map<string, Registered>>();
+  private readonly generations: TagGenerations;
+  private readonly shared: SharedTier | undefined;
   /** Replaced by tests that need to move time. */
   now: () => number = Date.now;
 
@@ -74,186 +53,170 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     private readonly optimizations: Optimizations,
     connection: RedisConnection,
   ) {
-    this.redis = connection.client;
-    for (const name of CACHE_NAMES) {
-      const { maxEntries, ttlMs } = config.cache[name];
-      this.stores.set(name, new LruTtlStore(maxEntries, ttlMs, () => this.now()));
-      this.counters.set(name, { hits: 0, misses: 0, loads: 0, staleDiscarded: 0 });
+    this.generations = new TagGenerations(
+      connection.client,
+      (tags) => this.dropDependants(tags),
+      async () => {
+        this.dropEverything();
+        await this.shared?.ready(2_000);
+      },
+    );
+    this.shared = config.redisUrl ? new SharedTier(config.redisUrl) : undefined;
+  }
+
+  /** Registers modules' caches (AppCacheModule.forFeature); a name can be declared once. */
+  declare(declarations: readonly AnyCacheDeclaration[]): void {
+    for (const declaration of declarations) {
+      const existing = this.caches.get(declaration.name);
+      if (existing && existing.declaration !== declaration) {
+        throw new Error(`two caches are declared with the name ${declaration.name}`);
+      }
+      if (existing) continue;
+      const { maxEntries, ttlMs } = this.settingsOf(declaration);
+      this.caches.set(declaration.name, {
+        declaration,
+        memory: new MemoryTier(maxEntries, ttlMs, () => this.now()),
+        counters: { hits: 0, misses: 0, loads: 0, staleDiscarded: 0 },
+      });
+      for (const tag of declaration.dependsOn) this.tags.set(tag.name, tag);
     }
-    // No fixed numberOfKeys: each call passes its own count first (the tags vary).
-    if (this.redis) {
-      this.redis.defineCommand('cacheStoreIfCurrent', { lua: STORE_IF_CURRENT });
-      this.redis.on('error', () => (this.redisWasDown = true));
-      this.redis.on('close', () => (this.redisWasDown = true));
-      this.redis.on('ready', () => void this.onRedisReady());
-    }
+  }
+
+  /** The tags registered through the declared caches: what the invalidation bumps. */
+  registeredTags(): CacheTag[] {
+    return [...this.tags.values()];
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.redis) return;
-    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true });
-    this.subscriber.on('error', () => undefined); // RedisConnection logs outages
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      try {
-        const { tags } = JSON.parse(message) as { tags: string[] };
-        this.bumpLocal(tags);
-      } catch {
-        this.logger.warn('ignored a malformed invalidation message');
-      }
-    });
-    await this.subscriber.subscribe(CHANNEL).catch((error: unknown) => {
-      this.logger.error(`could not subscribe to invalidations: ${String(error)}`);
-    });
+    // A CACHE_<NAME>_* variable for a cache nobody declared is a typo: stop at boot.
+    const declared = new Set([...this.caches.keys()].map(cacheEnvPrefix));
+    const unknown = [...this.config.cacheSettings.keys()].filter((prefix) => !declared.has(prefix));
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        unknown.map(
+          (prefix) =>
+            `${prefix}*: no cache of that name is declared (declared: ${[...this.caches.keys()].join(', ')})`,
+        ),
+      );
+    }
+    this.shared?.start();
+    await this.generations.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await this.generations.stop();
+    await this.shared?.stop();
   }
 
-  /** Is the cache in use for this read (the `workspace-cache` / `response-cache` switches)? */
-  enabled(name: CacheName): boolean {
-    return this.optimizations.isOn(
-      name === 'workspace' || name === 'membership' ? 'workspace-cache' : 'response-cache',
+  /** Is the cache in use (its declaration's optimization switch)? */
+  enabled(name: string): boolean {
+    return this.optimizations.isOn(this.registered(name).declaration.optimization);
+  }
+
+  /** A module's read through its declared cache: the key and tags come from the declaration. */
+  get<Args, T>(
+    declaration: CacheDeclaration<Args>,
+    args: Args,
+    loader: () => Promise<T>,
+    cacheIf: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    const workspaceId = declaration.workspaceOf(args);
+    return this.wrap(
+      declaration.name,
+      declaration.key(args),
+      declaration.dependsOn.map((tag) => tag.of(workspaceId)),
+      loader,
+      cacheIf,
     );
   }
 
   /**
-   * The value for `key`, loaded by `loader` on a miss. `tags` name what the
-   * value depends on; `cacheIf` can refuse to cache a result (e.g. not found).
+   * The value for `key` of cache `name`, loaded by `loader` on a miss. `tags`
+   * name what the value depends on; `cacheIf` can refuse to cache a result (e.g. not found).
    */
   async wrap<T>(
-    name: CacheName,
+    name: string,
     key: string,
     tags: string[],
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean = () => true,
   ): Promise<T> {
-    if (!this.enabled(name)) return loader();
-    return this.read(name, key, tags, loader, cacheIf);
+    const cache = this.registered(name);
+    if (!this.optimizations.isOn(cache.declaration.optimization)) return loader();
+    return this.read(cache, key, tags, loader, cacheIf);
   }
 
-  /**
-   * Called after a write commits: every value depending on one of `tags` is
-   * stale from now on, here and on every instance.
-   */
-  async invalidate(tags: string[]): Promise<void> {
-    if (tags.length === 0) return;
-    this.bumpLocal(tags);
-    if (!this.redis) return;
-    await this.publishTags(tags);
-  }
-
-  /**
-   * Bumps the tags in Redis and tells the other instances. Tag keys never
-   * expire (a handful per workspace): an expired one would restart at 0 and
-   * make a value stored under an old generation current again. If Redis is
-   * unreachable the tags are kept and replayed when it is back.
-   */
-  private async publishTags(tags: string[]): Promise<void> {
-    try {
-      const multi = this.redis!.multi();
-      for (const tag of tags) multi.incr(tagKey(tag));
-      multi.publish(CHANNEL, JSON.stringify({ tags }));
-      const results = await multi.exec();
-      if (!results || results.some(([error]) => error)) throw new Error('the transaction failed');
-    } catch (error) {
-      // While Redis is down no instance serves from its caches; the replay on reconnect
-      // makes sure nobody serves a copy this write made stale afterwards.
-      for (const tag of tags) this.unpublished.add(tag);
-      this.logger.warn(
-        `could not publish an invalidation (${error instanceof Error ? error.message : String(error)}); will replay it when Redis is back`,
-      );
-    }
-  }
-
-  /**
-   * Redis is back after an outage: it may have restarted empty (every
-   * generation 0 again) or missed this instance's invalidations. Drop every
-   * in-process copy, then replay the invalidations that failed.
-   */
-  private async onRedisReady(): Promise<void> {
-    if (!this.redisWasDown) return;
-    this.redisWasDown = false;
-    for (const store of this.stores.values()) store.clear();
-    this.byTag.clear();
-    const tags = [...this.unpublished];
-    this.unpublished.clear();
-    if (tags.length > 0) await this.publishTags(tags);
-    this.logger.log(
-      `Redis is back: in-process copies dropped, ${tags.length} invalidation(s) replayed`,
-    );
+  /** After a write commits: every value depending on one of `tags` is stale, here and everywhere. */
+  invalidate(tags: string[]): Promise<void> {
+    return this.generations.bump(tags);
   }
 
   stats(): CacheStats {
     const caches: Record<string, CacheStatsEntry> = {};
-    for (const name of CACHE_NAMES) {
-      const store = this.store(name);
-      const c = this.count(name);
+    for (const [name, { memory, counters: c }] of this.caches) {
       const lookups = c.hits + c.misses;
       caches[name] = {
         enabled: this.enabled(name),
         hits: c.hits,
         misses: c.misses,
         hitRate: lookups === 0 ? 0 : Math.round((c.hits / lookups) * 10_000) / 10_000,
-        evictions: store.evictions,
-        expirations: store.expirations,
+        evictions: memory.evictions,
+        expirations: memory.expirations,
         staleDiscarded: c.staleDiscarded,
-        size: store.size,
-        maxEntries: store.maxEntries,
-        ttlSeconds: store.ttlMs / 1000,
+        size: memory.size,
+        maxEntries: memory.maxEntries,
+        ttlSeconds: memory.ttlMs / 1000,
       };
     }
-    return { tiers: this.redis ? ['memory', 'redis'] : ['memory'], caches };
+    return { tiers: this.shared ? ['memory', 'redis'] : ['memory'], caches };
   }
 
   /** Drops expired in-process entries; how many per cache. */
   cleanup(): Record<string, number> {
-    return Object.fromEntries(CACHE_NAMES.map((name) => [name, this.store(name).purgeExpired()]));
+    return Object.fromEntries(
+      [...this.caches].map(([name, { memory }]) => [name, memory.purgeExpired()]),
+    );
   }
 
   private async read<T>(
-    name: CacheName,
+    cache: Registered,
     key: string,
     tags: string[],
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean,
   ): Promise<T> {
-    const store = this.store(name) as LruTtlStore<T>;
-    const counters = this.count(name);
+    const { counters } = cache;
+    const memory = cache.memory as MemoryTier<T>;
     let current: number[];
-    let remote: RedisValue<T> | undefined;
-    if (this.redis) {
-      try {
-        const replies = await this.redis.mget(valueKey(name, key), ...tags.map(tagKey));
-        current = replies.slice(1).map((g) => Number(g ?? 0));
-        remote = replies[0] ? (JSON.parse(replies[0]) as RedisValue<T>) : undefined;
-      } catch {
-        // Redis is down: no tier can be trusted to be current. Straight to the database.
-        counters.misses += 1;
-        return loader();
-      }
-    } else {
-      current = tags.map((t) => this.generations.get(t) ?? 0);
+    try {
+      current = await this.generations.current(tags);
+    } catch {
+      // Redis is down: no tier can be trusted to be current. Straight to the database.
+      counters.misses += 1;
+      return loader();
     }
 
-    const local = store.get(key);
-    if (local && sameGenerations(local.tagGenerations, current)) {
+    const local = await memory.get(key);
+    if (local && sameGenerations(local.generations, current)) {
       counters.hits += 1;
       return local.value;
     }
     if (local) {
-      store.delete(key);
+      memory.delete(key);
       counters.staleDiscarded += 1;
     }
-    if (remote && sameGenerations(remote.tagGenerations, current)) {
-      counters.hits += 1;
-      this.remember(name, key, tags, remote.value, current);
-      return remote.value;
+    if (this.shared) {
+      const remote = await this.shared.get<T>(cache.declaration.name, key);
+      if (remote && remote.expiresAt > this.now() && sameGenerations(remote.generations, current)) {
+        counters.hits += 1;
+        await this.remember(cache, key, tags, remote.value, current);
+        return remote.value;
+      }
     }
 
     // Single flight per key *and generations*: concurrent misses share one load, but a
     // read that starts after an invalidation never joins a load that began before it.
-    const flightKey = `${name}:${key}:${current.join('.')}`;
+    const flightKey = `${cache.declaration.name}:${key}:${current.join('.')}`;
     const flying = this.inFlight.get(flightKey) as Promise<T> | undefined;
     if (flying) {
       counters.hits += 1;
@@ -263,7 +226,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     counters.loads += 1;
     const flight = (async () => {
       const value = await loader();
-      if (cacheIf(value)) await this.storeIfCurrent(name, key, tags, current, value);
+      if (cacheIf(value)) await this.storeIfCurrent(cache, key, tags, current, value);
       return value;
     })();
     this.inFlight.set(flightKey, flight);
@@ -274,83 +237,86 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The generation guard: nothing is stored if a tag moved while the value was loading. */
+  /**
+   * The generation guard: nothing is stored if a tag moved while the value was
+   * loading. With Redis the check and the write are two commands; a value that
+   * slips between them is stored under its old generations and so never served.
+   */
   private async storeIfCurrent<T>(
-    name: CacheName,
+    cache: Registered,
     key: string,
     tags: string[],
     started: number[],
     value: T,
   ): Promise<void> {
-    if (!this.redis) {
-      const now = tags.map((t) => this.generations.get(t) ?? 0);
-      if (sameGenerations(now, started)) this.remember(name, key, tags, value, started);
-      else this.count(name).staleDiscarded += 1;
-      return;
-    }
     try {
-      const payload = JSON.stringify({ value, tagGenerations: started } satisfies RedisValue<T>);
-      const stored = await (
-        this.redis as unknown as {
-          cacheStoreIfCurrent(...args: (string | number)[]): Promise<number>;
-        }
-      ).cacheStoreIfCurrent(
-        // numberOfKeys is dynamic: pass it first (EVAL's numkeys)
-        ...[
-          tags.length + 1,
-          valueKey(name, key),
-          ...tags.map(tagKey),
-          tags.length,
-          ...started,
-          payload,
-          this.store(name).ttlMs,
-        ],
-      );
-      if (stored === 1) this.remember(name, key, tags, value, started);
-      else this.count(name).staleDiscarded += 1;
+      const now = this.shared
+        ? await this.generations.current(tags)
+        : this.generations.currentLocal(tags);
+      if (!sameGenerations(now, started)) {
+        cache.counters.staleDiscarded += 1;
+        return;
+      }
+      // In memory even if the shared tier fails: reads verify it against the generations.
+      await this.remember(cache, key, tags, value, started);
+      if (this.shared) {
+        const entry: CachedEntry<T> = {
+          value,
+          generations: started,
+          expiresAt: this.now() + cache.memory.ttlMs,
+        };
+        await this.shared.set(cache.declaration.name, key, entry, cache.memory.ttlMs);
+      }
     } catch {
-      // Not stored: the next read loads again.
+      // Not stored (or only here): the next read on another instance loads again.
     }
   }
 
-  /** An invalidation, from this instance or (pub/sub) another: bump and drop dependants. */
-  private bumpLocal(tags: string[]): void {
-    for (const tag of tags) {
-      this.generations.set(tag, (this.generations.get(tag) ?? 0) + 1);
-      const dependants = this.byTag.get(tag);
-      if (!dependants) continue;
-      for (const [key, name] of dependants) this.store(name).delete(key);
-      this.byTag.delete(tag);
-    }
-  }
-
-  private remember<T>(
-    name: CacheName,
+  private async remember<T>(
+    cache: Registered,
     key: string,
     tags: string[],
     value: T,
     generations: number[],
-  ): void {
-    (this.store(name) as LruTtlStore<T>).set(key, value, generations);
+  ): Promise<void> {
+    await (cache.memory as MemoryTier<T>).set(key, value, generations);
     for (const tag of tags) {
       let dependants = this.byTag.get(tag);
       if (!dependants) this.byTag.set(tag, (dependants = new Map()));
-      dependants.set(key, name);
+      dependants.set(`${cache.declaration.name}\u0000${key}`, cache);
       // Bounded: the oldest references go (their entries are still checked on every read).
       if (dependants.size > MAX_DEPENDANTS_PER_TAG)
         dependants.delete(dependants.keys().next().value as string);
     }
   }
 
-  private store(name: CacheName): LruTtlStore<unknown> {
-    return this.stores.get(name)!;
+  /** An invalidation, from this instance or (pub/sub) another: drop the dependants now. */
+  private dropDependants(tags: string[]): void {
+    for (const tag of tags) {
+      const dependants = this.byTag.get(tag);
+      if (!dependants) continue;
+      for (const [ref, cache] of dependants)
+        cache.memory.delete(ref.slice(ref.indexOf('\u0000') + 1));
+      this.byTag.delete(tag);
+    }
   }
 
-  private count(name: CacheName): Counters {
-    return this.counters.get(name)!;
+  private dropEverything(): void {
+    for (const { memory } of this.caches.values()) memory.clear();
+    this.byTag.clear();
   }
-}
 
-function sameGenerations(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((g, i) => g === b[i]);
+  private registered(name: string): Registered {
+    const cache = this.caches.get(name);
+    if (!cache) throw new Error(`no cache named ${name} is declared`);
+    return cache;
+  }
+
+  private settingsOf(declaration: AnyCacheDeclaration): { maxEntries: number; ttlMs: number } {
+    const overrides = this.config.cacheSettings.get(cacheEnvPrefix(declaration.name));
+    return {
+      maxEntries: overrides?.maxEntries ?? declaration.defaults.maxEntries,
+      ttlMs: overrides?.ttlMs ?? declaration.defaults.ttlMs,
+    };
+  }
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OptimizationName } from '@orch/contracts';
-import type { CacheName } from '../cache/cache-keys.js';
 import type { RateLimitTier } from '../throttling/rate-limit.decorators.js';
 import { envSchema, type Env } from './config.schema.js';
 
@@ -51,7 +50,11 @@ export class AppConfig {
     redisFailure: Env['RATE_LIMIT_REDIS_FAILURE'];
   };
   readonly aiDailyQuota: number;
-  readonly cache: Record<CacheName, { maxEntries: number; ttlMs: number }>;
+  /**
+   * CACHE_<NAME>_MAX and CACHE_<NAME>_TTL_MS, by prefix (`CACHE_<NAME>_`): overrides of the
+   * defaults each module declares for its caches. The cache service refuses a name nobody declared.
+   */
+  readonly cacheSettings: ReadonlyMap<string, { maxEntries?: number; ttlMs?: number }>;
   readonly realtime: {
     maxPerWorkspace: number;
     maxTotal: number;
@@ -83,7 +86,12 @@ export class AppConfig {
     activityMs: number;
   };
 
-  private constructor(env: Env, jwtSecret: { secret: string; source: 'env' | 'file' }) {
+  private constructor(
+    env: Env,
+    jwtSecret: { secret: string; source: 'env' | 'file' },
+    cacheSettings: ReadonlyMap<string, { maxEntries?: number; ttlMs?: number }>,
+  ) {
+    this.cacheSettings = cacheSettings;
     this.nodeEnv = env.NODE_ENV;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -126,13 +134,6 @@ export class AppConfig {
       },
     };
     this.aiDailyQuota = env.AI_DAILY_QUOTA;
-    this.cache = {
-      workspace: { maxEntries: env.CACHE_WORKSPACE_MAX, ttlMs: env.CACHE_WORKSPACE_TTL_MS },
-      membership: { maxEntries: env.CACHE_MEMBERSHIP_MAX, ttlMs: env.CACHE_MEMBERSHIP_TTL_MS },
-      dashboard: { maxEntries: env.CACHE_DASHBOARD_MAX, ttlMs: env.CACHE_DASHBOARD_TTL_MS },
-      agents: { maxEntries: env.CACHE_AGENTS_MAX, ttlMs: env.CACHE_AGENTS_TTL_MS },
-      quota: { maxEntries: env.CACHE_QUOTA_MAX, ttlMs: env.CACHE_QUOTA_TTL_MS },
-    };
     this.realtime = {
       maxPerWorkspace: env.WS_MAX_PER_WORKSPACE,
       maxTotal: env.WS_MAX_TOTAL,
@@ -172,16 +173,18 @@ export class AppConfig {
   /** Parses and validates; throws ConfigError naming every bad variable. */
   static from(source: Record<string, string | undefined>): AppConfig {
     const parsed = envSchema.safeParse(source);
-    if (!parsed.success) {
-      throw new ConfigError(
-        parsed.error.issues.map((issue) => {
+    const caches = cacheSettingsFrom(source);
+    if (!parsed.success || caches.problems.length > 0) {
+      throw new ConfigError([
+        ...(parsed.error?.issues ?? []).map((issue) => {
           const name = issue.path.join('.');
           const value = source[name];
           const shown =
             value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value)})`;
           return `${name}: ${issue.message}${shown}`;
         }),
-      );
+        ...caches.problems,
+      ]);
     }
     const env = parsed.data;
     if (env.AI_PROVIDER === 'openai' && !env.AI_BASE_URL) {
@@ -198,12 +201,38 @@ export class AppConfig {
           secret: localJwtSecret(resolve(dirname(resolve(env.EMBEDDED_PG_DIR)), 'jwt-secret')),
           source: 'file' as const,
         };
-    return new AppConfig(env, jwtSecret);
+    return new AppConfig(env, jwtSecret, caches.settings);
   }
 
   static fromProcessEnv(): AppConfig {
     return AppConfig.from(process.env);
   }
+}
+
+const CACHE_SETTING = /^(CACHE_[A-Z0-9_]+?_)(MAX|TTL_MS)$/;
+
+/** CACHE_<NAME>_MAX / CACHE_<NAME>_TTL_MS: positive integers, grouped by cache prefix. */
+function cacheSettingsFrom(source: Record<string, string | undefined>): {
+  settings: Map<string, { maxEntries?: number; ttlMs?: number }>;
+  problems: string[];
+} {
+  const settings = new Map<string, { maxEntries?: number; ttlMs?: number }>();
+  const problems: string[] = [];
+  for (const [name, raw] of Object.entries(source)) {
+    const match = CACHE_SETTING.exec(name);
+    if (!match || raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) {
+      problems.push(`${name}: must be a whole number of at least 1 (got ${JSON.stringify(raw)})`);
+      continue;
+    }
+    const [, prefix, kind] = match;
+    const entry = settings.get(prefix!) ?? {};
+    if (kind === 'MAX') entry.maxEntries = value;
+    else entry.ttlMs = value;
+    settings.set(prefix!, entry);
+  }
+  return { settings, problems };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { AppCacheModule } from '../../infra/cache/cache.module.js';
+import { agentListCache } from './agents.cache.js';
 import { Module } from '@nestjs/common';
 import { AgentsController } from './agents.controller.js';
 import { AgentsRepository } from './agents.repository.js';
@@ -7,6 +9,7 @@ import { AgentListReader } from './agent-list-reader.js';
 import { switchedProvider } from '../../infra/optimizations/switched-provider.js';
 
 @Module({
+  imports: [AppCacheModule.forFeature([agentListCache])],
   controllers: [AgentsController],
   providers: [
     ...switchedProvider(AgentListReader, 'batching', {

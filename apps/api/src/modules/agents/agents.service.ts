@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
-import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { requestLoader } from '../../infra/database/request-loader.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { encodeCursor, type PageRequest, toPage } from '../../core/pagination.js';
+import { type AgentListKey, agentListCache } from './agents.cache.js';
 import { toAgent, toAgentLite } from './agents.mapper.js';
 import { AgentsRepository } from './agents.repository.js';
 import type { AgentEntity } from './entities/agent.entity.js';
@@ -25,11 +25,8 @@ export class AgentsService {
 
   /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
   list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
-    return this.cache.wrap(
-      'agents',
-      cacheKeys.agents(workspaceId, 'full', page.limit, page.after && encodeCursor(page.after)),
-      [cacheTags.agents(workspaceId)],
-      () => this.loadList(workspaceId, page),
+    return this.cache.get(agentListCache, listKey(workspaceId, 'full', page), () =>
+      this.loadList(workspaceId, page),
     );
   }
 
@@ -40,11 +37,8 @@ export class AgentsService {
   }
 
   listLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
-    return this.cache.wrap(
-      'agents',
-      cacheKeys.agents(workspaceId, 'lite', page.limit, page.after && encodeCursor(page.after)),
-      [cacheTags.agents(workspaceId)],
-      () => this.loadLite(workspaceId, page),
+    return this.cache.get(agentListCache, listKey(workspaceId, 'lite', page), () =>
+      this.loadLite(workspaceId, page),
     );
   }
 
@@ -148,6 +142,15 @@ export class AgentsService {
   private byId() {
     return requestLoader<string, AgentEntity>('agents.byId', (ids) => this.agents.findByIds(ids));
   }
+}
+
+function listKey(workspaceId: string, view: AgentListKey['view'], page: PageRequest): AgentListKey {
+  return {
+    workspaceId,
+    view,
+    limit: page.limit,
+    cursor: page.after && encodeCursor(page.after),
+  };
 }
 
 /** What other modules learn about an agent they name. */

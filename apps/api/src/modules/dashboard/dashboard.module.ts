@@ -1,3 +1,5 @@
+import { AppCacheModule } from '../../infra/cache/cache.module.js';
+import { dashboardCache } from './dashboard.cache.js';
 import { Module } from '@nestjs/common';
 import { DashboardBaselineRepository } from './baseline/dashboard-baseline.repository.js';
 import { DashboardController } from './dashboard.controller.js';
@@ -7,6 +9,7 @@ import { DashboardReader } from './dashboard-reader.js';
 import { switchedProvider } from '../../infra/optimizations/switched-provider.js';
 
 @Module({
+  imports: [AppCacheModule.forFeature([dashboardCache])],
   controllers: [DashboardController],
   providers: [
     ...switchedProvider(DashboardReader, 'batching', {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_STATUSES, type AgentStatus, type Dashboard, ErrorCode } from '@orch/contracts';
-import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { toAgent } from '../agents/agents.mapper.js';
@@ -8,6 +7,7 @@ import { toDeliverable } from '../deliverables/deliverables.mapper.js';
 import { toGoal } from '../goals/goals.mapper.js';
 import { toWorkspace } from '../workspaces/workspaces.mapper.js';
 import { DashboardReader } from './dashboard-reader.js';
+import { dashboardCache } from './dashboard.cache.js';
 
 @Injectable()
 export class DashboardService {
@@ -18,12 +18,7 @@ export class DashboardService {
 
   /** The whole workspace page, cached until anything on it changes. */
   get(workspaceId: string): Promise<Dashboard> {
-    return this.cache.wrap(
-      'dashboard',
-      cacheKeys.dashboard(workspaceId),
-      dashboardTags(workspaceId),
-      () => this.load(workspaceId),
-    );
+    return this.cache.get(dashboardCache, workspaceId, () => this.load(workspaceId));
   }
 
   private async load(workspaceId: string): Promise<Dashboard> {
@@ -42,11 +37,3 @@ export class DashboardService {
     };
   }
 }
-
-const dashboardTags = (ws: string) => [
-  cacheTags.workspace(ws),
-  cacheTags.agents(ws),
-  cacheTags.deliverables(ws),
-  cacheTags.thinking(ws),
-  cacheTags.goals(ws),
-];

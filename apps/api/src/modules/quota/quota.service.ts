@@ -8,8 +8,8 @@ import {
   type QuotaThreshold,
   type QuotaUsage,
 } from '@orch/contracts';
-import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
+import { quotaStatusCache } from './quota.cache.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { type NotificationRow, QuotaRepository } from './quota.repository.js';
@@ -63,12 +63,7 @@ export class QuotaService {
 
   /** Cached briefly, and dropped whenever a call is reserved. */
   status(workspaceId: string): Promise<QuotaStatus> {
-    return this.cache.wrap(
-      'quota',
-      cacheKeys.quotaStatus(workspaceId),
-      [cacheTags.quota(workspaceId)],
-      () => this.loadStatus(workspaceId),
-    );
+    return this.cache.get(quotaStatusCache, workspaceId, () => this.loadStatus(workspaceId));
   }
 
   private async loadStatus(workspaceId: string): Promise<QuotaStatus> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ScopedResource, WorkspaceAccess } from '../auth/access.decorators.js';
-import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { MembershipRepository } from './membership.repository.js';
+import { membershipCache } from './workspaces.cache.js';
 
 @Injectable()
 export class MembershipService {
@@ -18,11 +18,8 @@ export class MembershipService {
    */
   resolve(resource: ScopedResource, id: string, userId: string): Promise<WorkspaceAccess | null> {
     if (resource !== 'workspace') return this.repository.findAccess(resource, id, userId);
-    return this.cache.wrap(
-      'membership',
-      cacheKeys.membership(resource, id, userId),
-      [cacheTags.members(id)],
-      () => this.repository.findAccess(resource, id, userId),
+    return this.cache.get(membershipCache, { workspaceId: id, userId }, () =>
+      this.repository.findAccess(resource, id, userId),
     );
   }
 }

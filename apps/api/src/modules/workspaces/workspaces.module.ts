@@ -1,3 +1,5 @@
+import { AppCacheModule } from '../../infra/cache/cache.module.js';
+import { membershipCache, workspaceCache } from './workspaces.cache.js';
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { MembershipRepository } from './membership.repository.js';
@@ -7,7 +9,7 @@ import { WorkspacesRepository } from './workspaces.repository.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [AppCacheModule.forFeature([workspaceCache, membershipCache]), UsersModule],
   controllers: [WorkspacesController],
   providers: [WorkspacesRepository, WorkspacesService, MembershipRepository, MembershipService],
   exports: [WorkspacesService, MembershipService],

@@ -6,13 +6,13 @@ import {
   type WorkspaceForUser,
   type WorkspaceMember,
 } from '@orch/contracts';
-import { cacheKeys, cacheTags } from '../../infra/cache/cache-keys.js';
 import { CacheService } from '../../infra/cache/cache.service.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { type PageRequest, toPage } from '../../core/pagination.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto.js';
+import { workspaceCache } from './workspaces.cache.js';
 import { toMember, toWorkspace, toWorkspaceForUser } from './workspaces.mapper.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 
@@ -36,10 +36,9 @@ export class WorkspacesService {
 
   /** Workspace metadata, from the cache until the workspace changes. */
   async get(id: string): Promise<Workspace> {
-    const workspace = await this.cache.wrap(
-      'workspace',
-      cacheKeys.workspace(id),
-      [cacheTags.workspace(id)],
+    const workspace = await this.cache.get(
+      workspaceCache,
+      id,
       async () => {
         const row = await this.workspaces.findById(id);
         return row ? toWorkspace(row) : null;
