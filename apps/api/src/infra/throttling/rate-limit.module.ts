@@ -1,8 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
-import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config.js';
 import { RedisConnection } from '../redis/redis.connection.js';
 import { RATE_LIMIT_TIERS } from './rate-limit.decorators.js';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -21,7 +22,7 @@ const WINDOW_MS = 60_000;
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RedisConnection],
       useFactory: (config: AppConfig, redis: RedisConnection) => {
-        const local = new ThrottlerStorageService();
+        const local = new MemoryThrottlerStorage();
         const storage = redis.client
           ? new RedisThrottlerStorage(redis.client, local, config.rateLimits.redisFailure)
           : local;
