@@ -1,13 +1,17 @@
-import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
   normalizeIp,
   ThrottlerException,
-  ThrottlerGuard,
   type ThrottlerModuleOptions,
-  type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +29,15 @@ declare module 'fastify' {
   }
 }
 
+interface TierLimits {
+  limit: number;
+  ttl: number;
+  blockDuration: number;
+}
+
+/** What a route declares, read once per handler: skipped, or its tier for signed-in callers. */
+type RouteRule = { skip: true } | { skip: false; tier: RateLimitTier };
+
 /**
  * Global guard, before authentication: every request counts against exactly
  * one tier. Without a valid token that is `anonymous`, keyed by client IP (so
@@ -32,91 +45,94 @@ declare module 'fastify' {
  * the route's tier (default `user`), keyed by user id. Answers 429 in the
  * contract's error format with Retry-After and X-RateLimit-Limit/Remaining/Reset.
  * WebSocket contexts pass through untouched.
+ *
+ * It takes its limits and storage from @nestjs/throttler's module, but not the
+ * library guard's request path: that loops over every named throttler with six
+ * metadata lookups each (8 tiers here) to find the one that applies. Here a
+ * route's rule is read once and the request makes one counter increment.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate, OnModuleInit {
   private readonly log = new Logger('RateLimit');
+  private readonly tiers = new Map<string, TierLimits>();
+  private readonly rules = new WeakMap<object, RouteRule>();
 
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    @InjectThrottlerOptions() private readonly options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    private readonly reflector: Reflector,
     private readonly identity: CallerIdentity,
-  ) {
-    super(options, storage, reflector);
+  ) {}
+
+  onModuleInit(): void {
+    const throttlers = Array.isArray(this.options) ? this.options : this.options.throttlers;
+    for (const t of throttlers) {
+      if (typeof t.limit !== 'number' || typeof t.ttl !== 'number') {
+        throw new Error(`rate-limit tier ${t.name ?? 'default'} needs numeric limit and ttl`);
+      }
+      const blockDuration = typeof t.blockDuration === 'number' ? t.blockDuration : t.ttl;
+      this.tiers.set(t.name ?? 'default', { limit: t.limit, ttl: t.ttl, blockDuration });
+    }
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const skip = this.reflector.getAllAndOverride<boolean | undefined>(RATE_LIMIT_SKIP_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (skip) {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const rule = this.ruleOf(context);
+    if (rule.skip) {
       request.rateLimit = { tier: 'none', tracker: '' };
       return true;
     }
     const userId = this.identity.userIdFromAuthorization(request.headers.authorization);
-    const tier: RateLimitTier = userId
-      ? (this.reflector.getAllAndOverride<RateLimitTier | undefined>(RATE_LIMIT_TIER_KEY, [
-          context.getHandler(),
-          context.getClass(),
-        ]) ?? 'user')
-      : 'anonymous';
+    const tier: RateLimitTier = userId ? rule.tier : 'anonymous';
     // IPv6 clients are grouped per /64, as the library does: one host rotating addresses is one client.
-    request.rateLimit = {
+    const tracker = userId ? `user:${userId}` : `ip:${normalizeIp(request.ip)}`;
+    request.rateLimit = { tier, tracker };
+    const limits = this.tiers.get(tier);
+    if (!limits) throw new Error(`no limits configured for the ${tier} tier`);
+    // One budget per tier and caller, across every route of the tier (not per route).
+    const record = await this.storage.increment(
+      `${tier}:${tracker}`,
+      limits.ttl,
+      limits.limit,
+      limits.blockDuration,
       tier,
-      tracker: userId ? `user:${userId}` : `ip:${normalizeIp(request.ip)}`,
-    };
-    return super.canActivate(context);
-  }
-
-  /** Only the caller's tier applies to a request; the other throttlers skip it. */
-  static appliesTo(tier: RateLimitTier, context: ExecutionContext): boolean {
-    return context.switchToHttp().getRequest<FastifyRequest>().rateLimit?.tier === tier;
-  }
-
-  /** One budget per tier and caller, across every route of the tier (not per route). */
-  protected override generateKey(
-    _context: ExecutionContext,
-    tracker: string,
-    throttlerName: string,
-  ): string {
-    return `${throttlerName}:${tracker}`;
-  }
-
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return (request as unknown as FastifyRequest).rateLimit?.tracker ?? 'unknown';
-  }
-
-  /** Like the library's, but with the standard header names (no per-throttler suffix). */
-  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
-    const { context, limit, ttl, throttler, blockDuration, generateKey } = props;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const tracker = await this.getTracker(request as unknown as Record<string, unknown>);
-    const key = generateKey(context, tracker, throttler.name ?? 'default');
-    const record = await this.storageService.increment(
-      key,
-      ttl,
-      limit,
-      blockDuration,
-      throttler.name ?? 'default',
     );
-    void reply.header('x-ratelimit-limit', String(limit));
-    void reply.header('x-ratelimit-remaining', String(Math.max(0, limit - record.totalHits)));
+    const reply = http.getResponse<FastifyReply>();
+    void reply.header('x-ratelimit-limit', String(limits.limit));
+    void reply.header(
+      'x-ratelimit-remaining',
+      String(Math.max(0, limits.limit - record.totalHits)),
+    );
     void reply.header(
       'x-ratelimit-reset',
       String(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire),
     );
-    if (record.isBlocked) {
-      void reply.header('retry-after', String(Math.max(1, record.timeToBlockExpire)));
-      this.log.debug(`429 for ${tracker} on tier ${throttler.name}`);
-      throw new ThrottlerException(
-        `Too many requests: ${limit} per ${Math.round(ttl / 1000)} s on the ${throttler.name} tier; retry in ${Math.max(1, record.timeToBlockExpire)} s`,
+    if (!record.isBlocked) return true;
+    const retryAfter = Math.max(1, record.timeToBlockExpire);
+    void reply.header('retry-after', String(retryAfter));
+    this.log.debug(`429 for ${tracker} on tier ${tier}`);
+    throw new ThrottlerException(
+      `Too many requests: ${limits.limit} per ${Math.round(limits.ttl / 1000)} s on the ${tier} tier; retry in ${retryAfter} s`,
+    );
+  }
+
+  private ruleOf(context: ExecutionContext): RouteRule {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (!rule) {
+      const targets = [handler, context.getClass()];
+      const skip = this.reflector.getAllAndOverride<boolean | undefined>(
+        RATE_LIMIT_SKIP_KEY,
+        targets,
       );
+      const tier =
+        this.reflector.getAllAndOverride<RateLimitTier | undefined>(RATE_LIMIT_TIER_KEY, targets) ??
+        'user';
+      rule = skip ? { skip: true } : { skip: false, tier };
+      this.rules.set(handler, rule);
     }
-    return true;
+    return rule;
   }
 }

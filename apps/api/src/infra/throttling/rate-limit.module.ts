@@ -4,7 +4,6 @@ import { AppConfig } from '../config/app-config.js';
 import { RedisConnection } from '../redis/redis.connection.js';
 import { RATE_LIMIT_TIERS } from './rate-limit.decorators.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 const WINDOW_MS = 60_000;
@@ -13,8 +12,8 @@ const WINDOW_MS = 60_000;
  * The guard itself (RateLimitGuard) is registered by the auth module, which
  * provides the CallerIdentity it needs, ahead of the access guard.
  *
- * One named throttler per tier, each skipping every request that isn't in its
- * tier; counters in Redis when REDIS_URL is set (shared by every instance),
+ * One named throttler per tier (RateLimitGuard applies exactly one per request);
+ * counters in Redis when REDIS_URL is set (shared by every instance),
  * otherwise in this process. The active limits are logged at start.
  */
 @Module({
@@ -37,7 +36,6 @@ const WINDOW_MS = 60_000;
             ttl: WINDOW_MS,
             limit: limits[tier],
             blockDuration: WINDOW_MS,
-            skipIf: (context) => !RateLimitGuard.appliesTo(tier, context),
           })),
         };
       },
