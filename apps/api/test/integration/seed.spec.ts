@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { seedDemo, seedScale, type SeedTable } from '../../src/seed/seed.js';
+import { seedDemo, seedScale } from '../../src/seed/seed.js';
+import type { SeedTable } from '../../src/seed/writers/write-plan.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
