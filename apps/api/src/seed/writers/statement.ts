@@ -6,6 +6,7 @@ import type { QueryRunner } from 'typeorm';
  * statement per table (or per batch), never a row at a time.
  */
 export async function affected(q: QueryRunner, sql: string, params: unknown[]): Promise<number> {
-  const result = await q.query(sql, params, true);
+  const useStructuredResult = true; // TypeORM's flag: { records, affected } instead of the rows
+  const result = await q.query(sql, params, useStructuredResult);
   return result.affected ?? 0;
 }
