@@ -4,15 +4,9 @@ import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError } from '../infra/config/app-config.js';
 import { EmbeddedPostgres } from '../infra/database/embedded-postgres.js';
 import { runMigrations } from '../infra/database/migrate.js';
-import {
-  DEMO_SCALE,
-  ensureUser,
-  seedDemo,
-  seedScale,
-  type SeedReport,
-  type SeedScale,
-  validateScale,
-} from '../seed/seed.js';
+import { DEMO_SCALE, type SeedScale, validateScale } from '../seed/scale.js';
+import { seedDemo, seedScale, type SeedReport } from '../seed/seed.js';
+import { ensureUser } from '../seed/users.js';
 
 const USAGE = `Seeds the database with realistic, deterministic data.
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../cli/seed.js';
-import { buildDeliverable, thousands } from './markdown.js';
-import { AGENT_TEAM, STEP_FOLLOW_UPS, STEP_TEMPLATES } from './pools.js';
+import { buildDeliverable, thousands } from './planning/markdown.js';
+import { AGENT_TEAM } from './pools/agents.js';
+import { STEP_FOLLOW_UPS, STEP_TEMPLATES } from './pools/thinking.js';
 import { fill, hash31, Rng, seedUuid, sqlSeedUuid } from './random.js';
-import { DEMO_SCALE, validateScale } from './seed.js';
-import { buildInsertSteps, STEP_KIND_CYCLE } from './thinking-sql.js';
+import { DEMO_SCALE, validateScale } from './scale.js';
+import { buildInsertSteps, STEP_KIND_CYCLE } from './writers/thinking-sql.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Socket as TcpSocket } from 'node:net';
 import type { Server } from 'socket.io';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RealtimeGateway, roomOf } from '../../src/modules/realtime/realtime.gateway.js';
+import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway.js';
+import { roomOf } from '../../src/modules/realtime/realtime-socket.js';
 import { addMember, factory, type TestUser, withoutDisplay } from '../support/factories.js';
 import {
   closeAll,

@@ -1,17 +1,4 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@orch/contracts';
-import type { Socket } from 'socket.io';
-
-export interface SocketData {
-  userId: string;
-  workspaceId: string;
-}
-
-export type AppSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+import type { AppSocket } from './realtime-socket.js';
 
 export interface ConnectionEntry {
   socket: AppSocket;

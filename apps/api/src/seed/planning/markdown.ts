@@ -1,3 +1,4 @@
+import type { AgentProfile } from '../pools/agents.js';
 import {
   ANALYSIS_SENTENCES,
   CODE_SNIPPETS,
@@ -6,12 +7,10 @@ import {
   METRICS,
   NEXT_STEPS,
   RECOMMENDATIONS,
-  SOURCES,
   SUMMARY_SENTENCES,
-  TOPICS,
-  type AgentProfile,
-} from './pools.js';
-import { fill, type Rng } from './random.js';
+} from '../pools/deliverables.js';
+import { SOURCES, TOPICS } from '../pools/topics.js';
+import { fill, type Rng } from '../random.js';
 
 export interface DeliverableText {
   title: string;

@@ -1,12 +1,12 @@
+import type { ThinkingPlan } from '../planning/thinking.js';
 import {
   FAILURE_STEPS,
   PROCESS_TITLES,
-  SOURCES,
   STEP_FOLLOW_UPS,
   STEP_TEMPLATES,
-  TOPICS,
-} from './pools.js';
-import { sqlSeedUuid } from './random.js';
+} from '../pools/thinking.js';
+import { SOURCES, TOPICS } from '../pools/topics.js';
+import { sqlSeedUuid } from '../random.js';
 
 /**
  * Thinking processes and steps are the bulk of a large seed (a million steps
@@ -34,21 +34,6 @@ export const STEP_KIND_CYCLE = [
   'action',
   'result',
 ] as const;
-
-export interface ThinkingPlan {
-  /** Namespace of the deterministic ids, e.g. `seed:42`. */
-  idNamespace: string;
-  /** Salt of the SQL-side dice (from the content namespace). */
-  salt: number;
-  anchor: Date;
-  workspaceIds: string[];
-  /** Flattened: the agents of workspace w (1-based) are at (w-1)*agentsPerWorkspace .. */
-  agentIds: string[];
-  agentStatuses: string[];
-  agentsPerWorkspace: number;
-  processesPerWorkspace: number;
-  stepsPerProcess: number;
-}
 
 export interface SqlStatement {
   sql: string;
