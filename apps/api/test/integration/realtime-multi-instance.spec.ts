@@ -275,6 +275,36 @@ describe('realtime across two API processes sharing Redis', () => {
     expect(await redis.keys(INSTANCE_KEYS)).not.toContain(`orch:ws:instance:${sb.instanceId}`);
     expect(await redis.command('SMEMBERS', INSTANCES_KEY)).not.toContain(sb.instanceId);
   });
+
+  it('keeps pushing to its own clients while Redis is down, and outlives the failed publishes', async () => {
+    const f = factory(a.api);
+    const ws = await f.workspace(owner);
+    const agent = await f.agent(owner, ws.id);
+    const onA = await connect(a, ws.id);
+    await settled(1); // admitted: in its room, its slot in Redis
+    await redis.stop();
+    await a.waitForOutput(/Redis is unreachable/, 1);
+    const since = onA.mark();
+    const res = await a.api.patch<Agent>(
+      `/api/agents/${agent.id}`,
+      { name: 'During the outage' },
+      { token: owner.token },
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(
+      await onA.waitFor('agent.updated', {
+        since,
+        where: (p) => p.agent.name === 'During the outage',
+      }),
+    ).toEqual({ agent: res.body });
+    // The adapter's publish of that broadcast to the other instances could not be sent; ioredis
+    // rejects it after its next reconnect attempts fail. The process must outlive that.
+    await sleep(2_500);
+    const after = await a.api.get<Agent>(`/api/agents/${agent.id}`, { token: owner.token });
+    expect(after.status, after.text).toBe(200);
+    await redis.start();
+    await a.waitForOutput(/Redis\W+connected to redis:/, 2, 20_000);
+  });
 });
 
 describe('realtime with Redis, in-process', () => {

@@ -20,10 +20,28 @@ export class CrossInstanceAdapter {
     const sub = this.redis.client.duplicate({ enableOfflineQueue: true });
     this.clients.push(pub, sub);
     for (const client of [pub, sub]) client.on('error', () => undefined); // RedisConnection logs outages
-    server.adapter(createAdapter(pub, sub, { key: 'orch:socket.io' }));
+    server.adapter(createAdapter(publishingSafely(pub), sub, { key: 'orch:socket.io' }));
   }
 
   async close(): Promise<void> {
     await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
   }
+}
+
+/**
+ * The adapter publishes fire and forget: it never handles the promise PUBLISH returns. While
+ * Redis is down ioredis queues the command and, once its reconnect attempts fail, rejects it,
+ * and an unhandled rejection ends the process. So a publish that fails resolves to 0
+ * (delivered to no other instance): during an outage a broadcast reaches this instance's
+ * sockets only, which the adapter delivers whatever the publish does.
+ */
+function publishingSafely(client: Redis): Redis {
+  const publish = client.publish.bind(client) as (
+    channel: string,
+    message: string,
+  ) => Promise<number>;
+  const safe = (channel: string, message: string): Promise<number> =>
+    publish(channel, message).catch(() => 0);
+  (client as unknown as { publish: typeof safe }).publish = safe;
+  return client;
 }

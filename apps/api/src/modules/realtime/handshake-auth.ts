@@ -1,9 +1,7 @@
-import type { HandshakeErrorData } from '@orch/contracts';
+import { type HandshakeErrorData, isUuid } from '@orch/contracts';
 import type { TokenService } from '../auth/token.service.js';
 import type { MembershipService } from '../workspaces/membership.service.js';
 import type { AppServer, AppSocket } from './realtime-socket.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Who may open a socket: a socket.io middleware (Nest guards do not run for a
@@ -30,7 +28,7 @@ export class HandshakeAuth {
   private async authenticate(socket: AppSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const { token, workspaceId } = auth;
-    if (typeof token !== 'string' || typeof workspaceId !== 'string' || !UUID.test(workspaceId)) {
+    if (typeof token !== 'string' || !isUuid(workspaceId)) {
       throw handshakeError(
         'BAD_HANDSHAKE',
         'auth must be { token, workspaceId } with a UUID workspaceId',

@@ -1,3 +1,4 @@
+import { THINKING_STEP_KINDS } from '@orch/contracts';
 import type { ThinkingPlan } from '../planning/thinking.js';
 import {
   FAILURE_STEPS,
@@ -27,13 +28,7 @@ import { sqlSeedUuid } from '../random.js';
  */
 
 /** The order steps cycle through within a process. */
-export const STEP_KIND_CYCLE = [
-  'observation',
-  'reasoning',
-  'decision',
-  'action',
-  'result',
-] as const;
+export const STEP_KIND_CYCLE = THINKING_STEP_KINDS;
 
 export interface SqlStatement {
   sql: string;
