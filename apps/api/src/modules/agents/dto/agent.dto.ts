@@ -22,8 +22,15 @@ import { PageQueryDto } from '../../../infra/http/pagination.js';
 export const MAX_SETTINGS = 50;
 const KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** A flat map of at most 50 string settings with short keys (null values allowed when `nullable`). */
-function IsSettingsMap(nullable: boolean, options?: ValidationOptions) {
+/**
+ * A flat map of at most 50 string settings with short keys; `nullValues: 'allowed'` (PATCH)
+ * lets a key map to null, which removes that setting.
+ */
+function IsSettingsMap(
+  { nullValues }: { nullValues: 'allowed' | 'refused' },
+  options?: ValidationOptions,
+) {
+  const nullable = nullValues === 'allowed';
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isSettingsMap',
@@ -76,7 +83,7 @@ export class CreateAgentDto implements CreateAgentRequest {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
   @IsObject()
-  @IsSettingsMap(false)
+  @IsSettingsMap({ nullValues: 'refused' })
   settings?: Record<string, string>;
 }
 
@@ -117,7 +124,7 @@ export class UpdateAgentDto implements UpdateAgentRequest {
   })
   @IsOmittable()
   @IsObject()
-  @IsSettingsMap(true)
+  @IsSettingsMap({ nullValues: 'allowed' })
   settings?: Record<string, string | null>;
 }
 
