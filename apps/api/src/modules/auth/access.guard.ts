@@ -14,6 +14,9 @@ import { TokenService } from './token.service.js';
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /** Each handler's rule, read once (null: none declared, which the route audit refuses at boot). */
+  private readonly rules = new WeakMap<object, AccessRule | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
@@ -22,10 +25,7 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const rule = this.ruleOf(context);
     if (!rule)
       throw new Error(`No access rule on ${context.getClass().name}.${context.getHandler().name}`);
     if (rule.kind === 'public') return true;
@@ -40,22 +40,41 @@ export class AccessGuard implements CanActivate {
     >;
     const value = source[rule.param];
     const id = typeof value === 'string' ? value : undefined;
-    const notFound = new DomainException(ErrorCode.NotFound, `${rule.resource} not found`);
     if (rule.from === 'query' && !isUuid(id)) {
       // A query parameter is input, not an address: name it like any bad field.
       throw DomainException.invalidField(rule.param, `${rule.param} must be a UUID`);
     }
-    if (!isUuid(id)) throw notFound;
+    // Built only when thrown: an exception captures a stack trace, ~5% of a cached read's CPU.
+    if (!isUuid(id)) throw notFoundError(rule.resource);
     const access = await this.membership.resolve(
       rule.resource,
       id.toLowerCase(),
       request.auth.userId,
     );
-    if (!access) throw notFound;
+    if (!access) throw notFoundError(rule.resource);
     if (rule.ownerOnly && access.role !== WorkspaceRole.Owner) {
       throw new DomainException(ErrorCode.OwnerRequired, 'Only the workspace owner can do that');
     }
     request.access = access;
     return true;
   }
+
+  private ruleOf(context: ExecutionContext): AccessRule | null {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (rule === undefined) {
+      rule =
+        this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+          handler,
+          context.getClass(),
+        ]) ?? null;
+      this.rules.set(handler, rule);
+    }
+    return rule;
+  }
+}
+
+/** The same 404 as for an id that does not exist, so ids don't leak. */
+function notFoundError(resource: string): DomainException {
+  return new DomainException(ErrorCode.NotFound, `${resource} not found`);
 }
