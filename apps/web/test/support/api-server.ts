@@ -9,7 +9,9 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type Handler = (request: RecordedRequest) => { status: number; body: unknown };
+export type Handler = (
+  request: RecordedRequest,
+) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
 
 export interface TestApi {
   /** Every request the app made, in order. */
@@ -28,7 +30,7 @@ export async function startTestApi(handler: Handler): Promise<TestApi> {
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => {
+    const respond = async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
@@ -36,7 +38,7 @@ export async function startTestApi(handler: Handler): Promise<TestApi> {
         body: text ? (JSON.parse(text) as unknown) : undefined,
       };
       requests.push(recorded);
-      const answer = handler(recorded);
+      const answer = await handler(recorded);
       res.writeHead(answer.status, {
         'content-type': 'application/json',
         'access-control-allow-origin': '*',
@@ -44,7 +46,8 @@ export async function startTestApi(handler: Handler): Promise<TestApi> {
         'access-control-allow-methods': '*',
       });
       res.end(JSON.stringify(answer.body));
-    });
+    };
+    req.on('end', () => void respond());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

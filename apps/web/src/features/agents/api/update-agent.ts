@@ -17,6 +17,11 @@ interface UpdateAgentVariables {
   changes: UpdateAgentRequest;
 }
 
+/** Still the optimistic version (the cache stores copies, so compare what was changed). */
+function isOptimistic(current: Agent, optimistic: Agent): boolean {
+  return current.status === optimistic.status && current.updatedAt === optimistic.updatedAt;
+}
+
 type AgentPages = InfiniteData<Page<Agent>>;
 
 /**
@@ -43,7 +48,7 @@ export function useUpdateAgent(workspaceId: string) {
       if (!context) return;
       patchQueries<AgentPages>(queryClient, listKey, (data) =>
         replaceInPages<Agent, Page<Agent>>(data, context.previous.id, (current) =>
-          current === context.optimistic ? context.previous : current,
+          isOptimistic(current, context.optimistic) ? context.previous : current,
         ),
       );
     },

@@ -43,6 +43,7 @@ export function AgentStatusControl({ agent, workspaceId }: { agent: Agent; works
           else change(next);
         }}
         data-testid="agent-status-select"
+        data-updated={agent.updatedAt}
       >
         {AGENT_STATUSES.map((status) => (
           <option key={status} value={status}>

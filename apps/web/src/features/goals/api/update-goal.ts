@@ -13,6 +13,11 @@ export function updateGoal(goalId: string, body: UpdateGoalRequest): Promise<Goa
   return api.patch<GoalView>(`/goals/${encodeURIComponent(goalId)}`, body);
 }
 
+/** Still the optimistic version (the cache stores copies, so compare what was changed). */
+function isOptimistic(current: GoalView, optimistic: GoalView): boolean {
+  return current.status === optimistic.status && current.updatedAt === optimistic.updatedAt;
+}
+
 type GoalPages = InfiniteData<Page<GoalView>>;
 
 /**
@@ -38,7 +43,7 @@ export function useUpdateGoal(workspaceId: string) {
       if (!context) return;
       patchQueries<GoalPages>(queryClient, listKey, (data) =>
         replaceInPages<GoalView, Page<GoalView>>(data, context.previous.id, (current) =>
-          current === context.optimistic ? context.previous : current,
+          isOptimistic(current, context.optimistic) ? context.previous : current,
         ),
       );
     },

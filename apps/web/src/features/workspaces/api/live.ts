@@ -107,6 +107,7 @@ export function applyWorkspaceUpdated(
 }
 
 export function applyAgentToDashboard({ queryClient, workspaceId }: LiveContext, agent: Agent) {
+  if (agent.workspaceId !== workspaceId) return;
   const key = workspaceKeys.dashboard(workspaceId);
   let unknown = false;
   patchQueries<Dashboard>(queryClient, key, (board) => {
@@ -123,12 +124,14 @@ export function applyDeliverableToDashboard(
   deliverable: Deliverable,
   isNew: boolean,
 ) {
+  if (deliverable.workspaceId !== workspaceId) return;
   patchQueries<Dashboard>(queryClient, workspaceKeys.dashboard(workspaceId), (board) =>
     withDeliverable(board, deliverable, isNew),
   );
 }
 
 export function applyGoalToDashboard({ queryClient, workspaceId }: LiveContext, goal: Goal) {
+  if (goal.workspaceId !== workspaceId) return;
   patchQueries<Dashboard>(queryClient, workspaceKeys.dashboard(workspaceId), (board) =>
     withGoal(board, goal),
   );
