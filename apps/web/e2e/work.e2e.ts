@@ -115,11 +115,20 @@ describe('working in the web app', () => {
     expect(await page.getByTestId('count-agents').locator('dd').innerText()).toBe('1');
 
     // Its status, changed in place; terminated is final.
+    const busy = page.waitForResponse(
+      (r) => r.request().method() === 'PATCH' && r.url().includes('/api/agents/'),
+    );
     await row.getByTestId('agent-status-select').selectOption('busy');
     await page.locator('[data-testid="agent-row"][data-status="busy"]').waitFor();
+    expect((await busy).status()).toBe(200);
     await row.getByTestId('agent-status-select').selectOption('terminated');
+    // Optimistic: shown at once; the check below waits for the server's answer.
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'PATCH' && r.url().includes('/api/agents/'),
+    );
     await row.getByTestId('agent-terminate-confirm').click();
     await row.getByTestId('agent-status-final').waitFor();
+    expect((await answered).status()).toBe(200);
     expect((await api<Agent>(`/agents/${agents.items[0].id}`, demo.accessToken)).status).toBe(
       'terminated',
     );

@@ -154,15 +154,21 @@ export class FetchCounter {
     return Object.values(this.live).reduce((sum, n) => sum + n, 0);
   }
 
-  /** Resolves once `total()` has reached `expected` and nothing is in flight. */
-  async reached(expected: number, timeoutMs = 10_000): Promise<void> {
+  /**
+   * Resolves once the app has applied every answer: Chromium's "request finished" comes
+   * before the page's code has run on the response, so ask the page's QueryClient.
+   */
+  async applied(page: Page, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.total() < expected || this.inFlight.size > 0) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `saw ${this.total()} of ${expected} requests, ${this.inFlight.size} in flight`,
-        );
-      }
+    const fetching = () =>
+      page.evaluate(() => {
+        const client = (
+          window as unknown as { __TANSTACK_QUERY_CLIENT__?: { isFetching(): number } }
+        ).__TANSTACK_QUERY_CLIENT__;
+        return client ? client.isFetching() : -1;
+      });
+    while ((await fetching()) !== 0) {
+      if (Date.now() > deadline) throw new Error('the page is still fetching');
       await delay(10);
     }
   }

@@ -30,3 +30,13 @@ export function createQueryClient(): QueryClient {
 }
 
 export const queryClient = createQueryClient();
+
+declare global {
+  interface Window {
+    __TANSTACK_QUERY_CLIENT__?: QueryClient;
+  }
+}
+
+// Where the TanStack Query devtools extension looks for the client (the browser tests read
+// `isFetching()` there to know every answer has been applied).
+window.__TANSTACK_QUERY_CLIENT__ = queryClient;
