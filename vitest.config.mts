@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const contracts = {
@@ -7,6 +8,8 @@ const contracts = {
 /**
  * The one test runner for the whole repo. Projects:
  * - unit: pure specs beside the code (no services).
+ * - web: the web app's components, hooks and cache logic in jsdom (Testing Library); HTTP
+ *   goes to a real local server the spec starts.
  * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
  *   each file on its own database cloned from a migrated template, through the real HTTP server.
  * - e2e: the built app in a real Chromium.
@@ -25,6 +28,17 @@ export default defineConfig({
           environment: 'node',
           sequence: { groupOrder: 0 },
           include: ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts'],
+        },
+      },
+      {
+        plugins: [react()],
+        resolve: { alias: contracts },
+        test: {
+          name: 'web',
+          environment: 'jsdom',
+          sequence: { groupOrder: 0 },
+          include: ['apps/web/test/**/*.spec.{ts,tsx}'],
+          setupFiles: ['apps/web/test/support/setup.ts'],
         },
       },
       {

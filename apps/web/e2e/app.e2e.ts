@@ -18,9 +18,10 @@ import {
   type User,
   type WorkspaceForUser,
 } from '@orch/contracts';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { apiClient, DEMO, launchChromium, login } from './support/browser';
 import { repoRoot, startApp, type RunningApp } from './support/server';
 
 /**
@@ -29,18 +30,6 @@ import { repoRoot, startApp, type RunningApp } from './support/server';
  * compared with what the API answers for the same request.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-const DEMO = { email: 'demo@example.com', password: 'demo-password' };
 const SESSION_KEY = 'orch.session';
 const SCREENSHOT = join(repoRoot, 'tmp/e2e-workspace.png');
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -53,24 +42,12 @@ function server(): RunningApp {
   return app;
 }
 
-async function api<T>(path: string, token?: string, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  headers.set('accept', 'application/json');
-  if (token) headers.set('authorization', `Bearer ${token}`);
-  if (init.body !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${server().url}/api${path}`, { ...init, headers });
-  const text = await response.text();
-  if (!response.ok) {
-    throw new Error(`${init.method ?? 'GET'} /api${path} answered ${response.status}: ${text}`);
-  }
-  return JSON.parse(text) as T;
+function api<T>(path: string, token?: string, init: RequestInit = {}): Promise<T> {
+  return apiClient(server().url)<T>(path, token, init);
 }
 
 function apiLogin(): Promise<AuthResponse> {
-  return api<AuthResponse>('/auth/login', undefined, {
-    method: 'POST',
-    body: JSON.stringify(DEMO),
-  });
+  return login(apiClient(server().url));
 }
 
 /** The demo user's one workspace: on a fresh database the seed is all there is. */
@@ -173,14 +150,8 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: the browser e2e test needs the Debian package.` +
-        ' Install it with `apt-get install chromium` (the test never downloads a browser).',
-    );
-  }
   app = await startApp();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -105,13 +105,16 @@ function postmasterPid(pgDataDir: string): number | undefined {
   }
 }
 
+/** Config variables for this run (names from .env.example), on top of the test defaults. */
+export type AppEnv = Record<string, string>;
+
 /**
  * Starts the built app as `npm start` does (`node dist/apps/api/apps/api/src/main.js` from the
  * repository root) with no DATABASE_URL, so it starts its embedded PostgreSQL in a fresh temp
  * dir, migrates, seeds the demo user and serves API and web app on one free port.
  * Resolves once it logs `ready at`.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(overrides: AppEnv = {}): Promise<RunningApp> {
   assertBuilt();
 
   const tempDir = mkdtempSync(join(tmpdir(), 'orch-e2e-'));
@@ -133,6 +136,7 @@ export async function startApp(): Promise<RunningApp> {
     LOG_LEVEL: 'log',
     // The page must match what the API said a moment before: no simulated activity.
     DEMO_ACTIVITY: 'off',
+    ...overrides,
   });
 
   const child = spawn(process.execPath, [MAIN], {

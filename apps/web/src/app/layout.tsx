@@ -17,6 +17,9 @@ export function AppLayout() {
           <NavLink to={paths.workspaces} end>
             Workspaces
           </NavLink>
+          <NavLink to={paths.performance} data-testid="nav-performance">
+            Performance
+          </NavLink>
         </nav>
         <div className="topbar__spacer" />
         {session && <CurrentUser userId={session.user.id} fallbackName={session.user.name} />}

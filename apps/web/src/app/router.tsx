@@ -6,8 +6,10 @@ import { AppLayout } from './layout';
 import { RequireAuth } from './require-auth';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
+import { PerformanceRoute } from './routes/performance';
 import { RouteError } from './routes/route-error';
 import { WorkspaceRoute } from './routes/workspace';
+import { WorkspaceDashboardRoute } from './routes/workspace-dashboard';
 import { WorkspacesRoute } from './routes/workspaces';
 
 export const router = createBrowserRouter([
@@ -21,7 +23,15 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to={paths.workspaces} replace /> },
           { path: 'workspaces', element: <WorkspacesRoute /> },
-          { path: 'workspaces/:workspaceId', element: <WorkspaceRoute /> },
+          {
+            path: 'workspaces/:workspaceId',
+            element: <WorkspaceRoute />,
+            children: [
+              { index: true, element: <WorkspaceDashboardRoute /> },
+              { path: 'performance', element: <PerformanceRoute /> },
+            ],
+          },
+          { path: 'performance', element: <PerformanceRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

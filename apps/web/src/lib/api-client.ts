@@ -2,7 +2,10 @@ import type { ErrorCode, ErrorResponse, FieldError } from '@orch/contracts';
 
 import { clearSession, getAccessToken } from './session';
 
-const API_BASE_URL = (import.meta.env.VITE_API_BASE_URL ?? '/api').replace(/\/+$/, '');
+/** Read per request (cheap), so a test can point the client at its own server. */
+function apiBaseUrl(): string {
+  return (import.meta.env.VITE_API_BASE_URL ?? '/api').replace(/\/+$/, '');
+}
 
 /** An error answer of the API (or a network failure, with `statusCode` 0). */
 export class ApiError extends Error {
@@ -51,7 +54,7 @@ export interface RequestOptions {
 }
 
 function buildUrl(path: string, query: QueryParams | undefined): string {
-  const url = `${API_BASE_URL}${path.startsWith('/') ? path : `/${path}`}`;
+  const url = `${apiBaseUrl()}${path.startsWith('/') ? path : `/${path}`}`;
   if (!query) return url;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

@@ -2,5 +2,8 @@
 export const paths = {
   login: '/login',
   workspaces: '/workspaces',
+  performance: '/performance',
   workspace: (workspaceId: string) => `/workspaces/${encodeURIComponent(workspaceId)}`,
+  workspacePerformance: (workspaceId: string) =>
+    `/workspaces/${encodeURIComponent(workspaceId)}/performance`,
 } as const;

@@ -3,7 +3,8 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { PAGE_LIMIT_DEFAULT, type Agent, type Page } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
-import { workspaceScope } from '../../../lib/query-keys';
+import { livePolling } from '../../../lib/polling';
+import { agentKeys } from './keys';
 
 interface GetAgentsParams {
   workspaceId: string;
@@ -30,11 +31,12 @@ export const agentsQueryOptions = (
   { limit = PAGE_LIMIT_DEFAULT }: { limit?: number } = {},
 ) =>
   infiniteQueryOptions({
-    queryKey: [...workspaceScope(workspaceId), 'agents', { view: 'full', limit }] as const,
+    queryKey: agentKeys.list(workspaceId, { view: 'full', limit }),
     queryFn: ({ pageParam, signal }) =>
       getAgents({ workspaceId, limit, cursor: pageParam, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    ...livePolling,
   });
 
 export function useAgents(workspaceId: string, params: { limit?: number } = {}) {

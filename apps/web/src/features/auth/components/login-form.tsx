@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import './login.css';
 
 import type { AuthResponse } from '@orch/contracts';
 

@@ -3,7 +3,8 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { PAGE_LIMIT_DEFAULT, type DeliverableListResponse } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
-import { workspaceScope } from '../../../lib/query-keys';
+import { livePolling } from '../../../lib/polling';
+import { deliverableKeys } from './keys';
 
 interface GetDeliverablesParams {
   workspaceId: string;
@@ -33,11 +34,12 @@ export const deliverablesQueryOptions = (
   { limit = PAGE_LIMIT_DEFAULT }: { limit?: number } = {},
 ) =>
   infiniteQueryOptions({
-    queryKey: [...workspaceScope(workspaceId), 'deliverables', { limit }] as const,
+    queryKey: deliverableKeys.list(workspaceId, { limit }),
     queryFn: ({ pageParam, signal }) =>
       getDeliverables({ workspaceId, limit, cursor: pageParam, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    ...livePolling,
   });
 
 export function useDeliverables(workspaceId: string, params: { limit?: number } = {}) {

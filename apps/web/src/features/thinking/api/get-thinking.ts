@@ -8,16 +8,10 @@ import {
 } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
-import { workspaceScope } from '../../../lib/query-keys';
+import { livePolling } from '../../../lib/polling';
+import { thinkingKeys, type ThinkingListParams } from './keys';
 
-interface ThinkingParams {
-  /** Processes per page, most recent first. */
-  processes?: number;
-  /** Latest steps of each process, returned oldest first. */
-  stepsPerProcess?: number;
-}
-
-interface GetThinkingParams extends ThinkingParams {
+interface GetThinkingParams extends Partial<ThinkingListParams> {
   workspaceId: string;
   cursor?: string;
   signal?: AbortSignal;
@@ -42,16 +36,17 @@ export const thinkingQueryOptions = (
   {
     processes = THINKING_PROCESSES_DEFAULT,
     stepsPerProcess = THINKING_STEPS_PER_PROCESS_DEFAULT,
-  }: ThinkingParams = {},
+  }: Partial<ThinkingListParams> = {},
 ) =>
   infiniteQueryOptions({
-    queryKey: [...workspaceScope(workspaceId), 'thinking', { processes, stepsPerProcess }] as const,
+    queryKey: thinkingKeys.list(workspaceId, { processes, stepsPerProcess }),
     queryFn: ({ pageParam, signal }) =>
       getThinking({ workspaceId, processes, stepsPerProcess, cursor: pageParam, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    ...livePolling,
   });
 
-export function useThinking(workspaceId: string, params: ThinkingParams = {}) {
+export function useThinking(workspaceId: string, params: Partial<ThinkingListParams> = {}) {
   return useInfiniteQuery(thinkingQueryOptions(workspaceId, params));
 }

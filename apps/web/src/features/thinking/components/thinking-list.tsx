@@ -1,5 +1,7 @@
 import type { ThinkingProcessWithSteps } from '@orch/contracts';
 
+import type { AgentOption } from '../../../components/agent-options';
+import { Disclosure } from '../../../components/disclosure';
 import { EmptyState } from '../../../components/empty-state';
 import { ErrorBox } from '../../../components/error-box';
 import { LoadMore } from '../../../components/load-more';
@@ -7,17 +9,22 @@ import { Spinner } from '../../../components/spinner';
 import { StatusBadge } from '../../../components/status-badge';
 import { TimeAgo } from '../../../components/time-ago';
 import { shortId } from '../../../lib/format';
+import { useAppendStep } from '../api/append-step';
 import { useThinking } from '../api/get-thinking';
+import { useStartThinking } from '../api/start-thinking';
 import { StepKindBadge } from './step-kind-badge';
+import { AppendStepForm, StartThinkingForm } from './thinking-forms';
 
 interface ThinkingListProps {
   workspaceId: string;
-  /** Agent names by id, supplied by the page (this feature doesn't load agents). */
+  /** The workspace's agents, supplied by the page (this feature doesn't load agents). */
+  agents: readonly AgentOption[];
   agentNames?: ReadonlyMap<string, string>;
 }
 
-export function ThinkingList({ workspaceId, agentNames }: ThinkingListProps) {
+export function ThinkingList({ workspaceId, agents, agentNames }: ThinkingListProps) {
   const query = useThinking(workspaceId);
+  const start = useStartThinking(workspaceId);
 
   if (query.isPending) return <Spinner label="Loading thinking processes…" />;
   if (!query.data) {
@@ -31,19 +38,34 @@ export function ThinkingList({ workspaceId, agentNames }: ThinkingListProps) {
   }
 
   const processes = query.data.pages.flatMap((page) => page.items);
-  if (processes.length === 0) return <EmptyState>No thinking processes yet.</EmptyState>;
 
   return (
     <>
-      <ul className="item-list">
-        {processes.map((process) => (
-          <ThinkingProcessItem
-            key={process.id}
-            process={process}
-            agentName={agentNames?.get(process.agentId)}
-          />
-        ))}
-      </ul>
+      <div className="toolbar">
+        <Disclosure label="Start thinking" testId="thinking-new">
+          {(close) => (
+            <StartThinkingForm
+              agents={agents}
+              onSubmit={(values) => start.mutateAsync(values)}
+              onDone={close}
+            />
+          )}
+        </Disclosure>
+      </div>
+      {processes.length === 0 ? (
+        <EmptyState>No thinking processes yet.</EmptyState>
+      ) : (
+        <ul className="item-list">
+          {processes.map((process) => (
+            <ThinkingProcessItem
+              key={process.id}
+              workspaceId={workspaceId}
+              process={process}
+              agentName={agentNames?.get(process.agentId)}
+            />
+          ))}
+        </ul>
+      )}
       <LoadMore
         hasNextPage={query.hasNextPage}
         isFetchingNextPage={query.isFetchingNextPage}
@@ -54,13 +76,14 @@ export function ThinkingList({ workspaceId, agentNames }: ThinkingListProps) {
   );
 }
 
-function ThinkingProcessItem({
-  process,
-  agentName,
-}: {
+interface ThinkingProcessItemProps {
+  workspaceId: string;
   process: ThinkingProcessWithSteps;
   agentName: string | undefined;
-}) {
+}
+
+function ThinkingProcessItem({ workspaceId, process, agentName }: ThinkingProcessItemProps) {
+  const append = useAppendStep(workspaceId, process.id);
   return (
     <li
       className="item"
@@ -84,7 +107,13 @@ function ThinkingProcessItem({
       ) : (
         <ol className="steps">
           {process.steps.map((step) => (
-            <li key={step.id} className="step" data-testid="thinking-step" data-kind={step.kind}>
+            <li
+              key={step.id}
+              className="step"
+              data-testid="thinking-step"
+              data-step-id={step.id}
+              data-kind={step.kind}
+            >
               <StepKindBadge kind={step.kind} />
               <span className="step__content">{step.content}</span>
               <span className="step__time muted">
@@ -93,6 +122,11 @@ function ThinkingProcessItem({
             </li>
           ))}
         </ol>
+      )}
+      {process.status === 'running' && (
+        <Disclosure label="Append step" testId="step-new">
+          {() => <AppendStepForm onSubmit={(values) => append.mutateAsync(values)} />}
+        </Disclosure>
       )}
     </li>
   );

@@ -3,8 +3,8 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Dashboard } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
-import { POLL_INTERVAL_MS } from '../../../lib/query-client';
-import { workspaceScope } from '../../../lib/query-keys';
+import { livePolling } from '../../../lib/polling';
+import { workspaceKeys } from './keys';
 
 /** GET /api/workspaces/:id/dashboard: workspace, agents, recent deliverables, goals, counts. */
 export function getDashboard(workspaceId: string, signal?: AbortSignal): Promise<Dashboard> {
@@ -15,9 +15,9 @@ export function getDashboard(workspaceId: string, signal?: AbortSignal): Promise
 
 export const dashboardQueryOptions = (workspaceId: string) =>
   queryOptions({
-    queryKey: [...workspaceScope(workspaceId), 'dashboard'] as const,
+    queryKey: workspaceKeys.dashboard(workspaceId),
     queryFn: ({ signal }) => getDashboard(workspaceId, signal),
-    refetchInterval: POLL_INTERVAL_MS,
+    ...livePolling,
   });
 
 export function useDashboard(workspaceId: string) {

@@ -3,6 +3,7 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { PAGE_LIMIT_DEFAULT, type Page, type WorkspaceForUser } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
+import { workspaceKeys } from './keys';
 
 interface GetWorkspacesParams {
   limit?: number;
@@ -19,10 +20,9 @@ export function getWorkspaces({
   return api.get<Page<WorkspaceForUser>>('/workspaces', { query: { limit, cursor }, signal });
 }
 
-/** The one list not scoped to a workspace: it is the list of them. */
 export const workspacesQueryOptions = ({ limit = PAGE_LIMIT_DEFAULT }: { limit?: number } = {}) =>
   infiniteQueryOptions({
-    queryKey: ['workspaces', 'list', { limit }] as const,
+    queryKey: workspaceKeys.list({ limit }),
     queryFn: ({ pageParam, signal }) => getWorkspaces({ limit, cursor: pageParam, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,

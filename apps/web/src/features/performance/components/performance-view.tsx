@@ -1,0 +1,119 @@
+import './performance.css';
+import type { ReactNode } from 'react';
+
+import { ErrorBox } from '../../../components/error-box';
+import { Section } from '../../../components/section';
+import { Spinner } from '../../../components/spinner';
+import { TimeAgo } from '../../../components/time-ago';
+import { useCacheStats, useMetrics, useOptimizations } from '../api/get-performance';
+import { AiSavingsSection, CacheSection } from './cache-section';
+import { DatabaseSection } from './database-section';
+import { duration } from './format';
+import { NotServed } from './not-served';
+import { OptimizationsSection } from './optimizations-section';
+import { RealtimeSection } from './realtime-section';
+
+interface Loadable<T> {
+  data: T | undefined;
+  isPending: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
+/** Loading, error or the content, for one of the three performance reads. */
+function Loaded<T>({
+  query,
+  what,
+  children,
+}: {
+  query: Loadable<T>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Spinner label={`Loading ${what}…`} />;
+  if (query.data === undefined) {
+    return (
+      <ErrorBox
+        error={query.error}
+        title={`Could not load ${what}`}
+        onRetry={() => void query.refetch()}
+      />
+    );
+  }
+  return <>{children(query.data)}</>;
+}
+
+/**
+ * What this instance measures about itself, from GET /api/performance/{metrics,cache-stats,
+ * optimizations}: refreshed every 30 s and, inside a workspace, on pushed changes (at most
+ * once per 20 s). Figures the API doesn't serve yet say so instead of showing a zero.
+ */
+export function PerformanceView() {
+  const metrics = useMetrics();
+  const cacheStats = useCacheStats();
+  const optimizations = useOptimizations();
+
+  return (
+    <div className="performance" data-testid="performance-view">
+      <header className="performance__header">
+        <h1 className="page__title">Performance</h1>
+        {metrics.data && (
+          <span className="muted small" data-testid="perf-uptime">
+            instance {metrics.data.realtime.instanceId.slice(0, 8)} · up{' '}
+            {duration(metrics.data.uptimeSeconds)}
+            {metrics.dataUpdatedAt > 0 && (
+              <>
+                {' · measured '}
+                <TimeAgo iso={new Date(metrics.dataUpdatedAt).toISOString()} />
+              </>
+            )}
+            {metrics.isFetching && ' · refreshing…'}
+          </span>
+        )}
+      </header>
+      <div className="columns">
+        <Section id="perf-latency" title="Latency per route (p95)">
+          <NotServed
+            figure="p95 per route"
+            source="GET /api/performance/metrics reports the database and realtime figures so far; per-route percentiles and 429s by tier come with the observability work."
+          />
+        </Section>
+        <Section id="perf-optimizations" title="Optimizations">
+          <Loaded query={optimizations} what="the optimizations">
+            {(data) => <OptimizationsSection data={data} />}
+          </Loaded>
+        </Section>
+      </div>
+      <div className="columns">
+        <Section id="perf-cache" title="Cache hit rates">
+          <Loaded query={cacheStats} what="the cache figures">
+            {(data) => <CacheSection stats={data} />}
+          </Loaded>
+        </Section>
+        <Section id="perf-ai" title="AI calls saved">
+          <Loaded query={cacheStats} what="the AI figures">
+            {(data) => <AiSavingsSection stats={data} />}
+          </Loaded>
+        </Section>
+      </div>
+      <div className="columns">
+        <Section id="perf-db" title="Database">
+          <Loaded query={metrics} what="the database figures">
+            {(data) => <DatabaseSection database={data.database} />}
+          </Loaded>
+        </Section>
+        <Section id="perf-ws" title="WebSocket connections">
+          <Loaded query={metrics} what="the realtime figures">
+            {(data) => <RealtimeSection realtime={data.realtime} />}
+          </Loaded>
+        </Section>
+      </div>
+      <Section id="perf-429" title="Rate-limited requests (429)">
+        <NotServed
+          figure="429s by tier"
+          source="The limits in force are listed under Optimizations."
+        />
+      </Section>
+    </div>
+  );
+}
