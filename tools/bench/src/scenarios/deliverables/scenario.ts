@@ -1,0 +1,40 @@
+import { sleep } from '../../lib/processes.js';
+import { itemsCheck, itemsOf, type ReadScenario } from '../types.js';
+
+/** The issue's list: 17 deliverables, the newest of the first workspace (it holds 200). */
+const count = 17;
+const path = (workspaceId: string) => `/api/workspaces/${workspaceId}/deliverables?limit=${count}`;
+
+/**
+ * GET /api/workspaces/:id/deliverables with 17 deliverables and the AI provider
+ * on (the harness's fake, `--provider-ms` per call): the baseline transforms
+ * every item on every read, the optimized API serves what it stored
+ * (docs/display-content.md). A baseline list takes seconds, so it runs in the
+ * closed loop that waits for the requests in flight.
+ */
+export const deliverables: ReadScenario = {
+  name: 'deliverables-ai',
+  title: `Deliverables list, ${count} items, AI provider on`,
+  doc: 'display-content.md',
+  path: (ctx) => path(ctx.main[0]),
+  check: itemsCheck(count),
+  slow: true,
+  // The per-read summary (`displayCache`) differs by design; the items must not.
+  comparable: (body) => itemsOf(body),
+  // The optimized API transforms each item once: list until every one is ready.
+  prepare: async (ctx) => {
+    const deadline = performance.now() + 120_000;
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      const body = await ctx.apis.optimized.target.json('GET', path(ctx.main[0]));
+      const pending = (itemsOf(body) ?? []).filter(
+        (d) => (d as { displayStatus?: string }).displayStatus !== 'ready',
+      ).length;
+      if (pending === 0) return;
+      if (performance.now() > deadline) {
+        throw new Error(`${pending} of ${count} deliverables still not ready after 120 s`);
+      }
+      await sleep(200);
+    }
+  },
+};
