@@ -1,6 +1,5 @@
 import { CpuMeter, type CpuUse } from './cpu.js';
-import { HttpTarget } from './http.js';
-import { cannon, closedLoop, type Load, type Request } from './load.js';
+import { hammer, type Load, type Request } from './load.js';
 import { type Spread, spread } from './stats.js';
 
 /**
@@ -30,9 +29,8 @@ export interface RoundSettings {
   /** Unmeasured load per side before the first round. */
   warmupMs: number;
   rounds: number;
+  /** A request unanswered after this long counts as an error (a timeout). */
   timeoutMs: number;
-  /** autocannon for fast reads; the closed loop with drain for requests that take seconds. */
-  generator: 'cannon' | 'loop';
 }
 
 export interface LegRound extends Load {
@@ -65,56 +63,13 @@ export interface LegResult {
   summary: LegSummary;
 }
 
-async function once(leg: Leg, s: RoundSettings, durationMs: number, signal: AbortSignal) {
-  if (s.generator === 'cannon') {
-    return cannon(
-      leg.origin,
-      leg.request,
-      { connections: s.connections, durationMs, timeoutMs: s.timeoutMs },
-      signal,
-    );
-  }
-  const target = new HttpTarget(new URL(leg.origin), s.connections);
-  const token = leg.request.headers?.authorization?.replace(/^Bearer /, '');
-  target.token = token;
-  try {
-    const result = await closedLoop(
-      s.connections,
-      durationMs,
-      async () => {
-        try {
-          const reply = await target.send(
-            leg.request.method,
-            leg.request.path,
-            undefined,
-            s.timeoutMs,
-          );
-          const ok = reply.status >= 200 && reply.status <= 299;
-          const q = reply.headers['x-db-queries'];
-          return {
-            cls: 'all',
-            ok,
-            ms: reply.ms,
-            queries: typeof q === 'string' ? Number(q) : undefined,
-            problem: ok ? undefined : `answered ${reply.status}`,
-          };
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return {
-            cls: 'all',
-            ok: false,
-            ms: 0,
-            timedOut: message.includes('no answer'),
-            problem: message,
-          };
-        }
-      },
-      signal,
-    );
-    return result.total;
-  } finally {
-    target.close();
-  }
+function once(leg: Leg, s: RoundSettings, durationMs: number, signal: AbortSignal) {
+  return hammer(
+    leg.origin,
+    leg.request,
+    { connections: s.connections, durationMs, timeoutMs: s.timeoutMs },
+    signal,
+  );
 }
 
 export async function measureRound(

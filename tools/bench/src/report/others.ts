@@ -70,6 +70,26 @@ export function mixedSection(m: MixedResult): string[] {
       }),
     ),
   ];
+  const hits = new Map<string, { hits: number; misses: number }>();
+  for (const r of optimized.rounds) {
+    for (const [name, c] of Object.entries(r.caches)) {
+      const acc = hits.get(name) ?? { hits: 0, misses: 0 };
+      hits.set(name, { hits: acc.hits + c.hits, misses: acc.misses + c.misses });
+    }
+  }
+  if (hits.size > 0) {
+    lines.push(
+      '',
+      'Cache hit rate of the optimized API during the mix (`/api/performance/cache-stats`): ' +
+        [...hits]
+          .map(
+            ([name, c]) =>
+              `${name} ${percent(c.hits / Math.max(1, c.hits + c.misses), 1)} of ${thousands(c.hits + c.misses)}`,
+          )
+          .join(', ') +
+        '.',
+    );
+  }
   const problems = new Map<string, number>();
   for (const side of m.sides) {
     for (const r of side.rounds) {
@@ -120,8 +140,16 @@ export function realtimeSection(r: RealtimeResult): string[] {
           `${ms(r.broadcast.latency.p50)} / ${ms(r.broadcast.latency.p95)} / ${ms(r.broadcast.latency.p99)}`,
         ],
         [
+          '…until the first client had it (the insert, its commit, the publish): p50 / max ms',
+          `${ms(r.broadcast.firstClient.p50)} / ${ms(r.broadcast.firstClient.max)}`,
+        ],
+        [
           '…until the last client had it: p50 / max ms',
           `${ms(r.broadcast.lastClient.p50)} / ${ms(r.broadcast.lastClient.max)}`,
+        ],
+        [
+          `API CPU per broadcast to ${thousands(r.broadcast.clients)} (the post with the room full, minus the same post with nobody listening)`,
+          fanOut(r),
         ],
         [
           'deliveries missing',
@@ -134,6 +162,13 @@ export function realtimeSection(r: RealtimeResult): string[] {
       ],
     ),
   ];
+}
+
+function fanOut(r: RealtimeResult): string {
+  const { cpuAloneUs: alone, cpuRoomUs: room, clients } = r.broadcast;
+  if (alone === undefined || room === undefined) return '– (no /proc)';
+  const us = room - alone;
+  return `${ms(us / 1000)} ms (${(us / clients).toFixed(1)} µs per recipient; the post itself ${ms(alone / 1000)} ms)`;
 }
 
 export function scaleSection(points: ScalePoint[]): string[] {

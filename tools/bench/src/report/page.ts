@@ -76,6 +76,8 @@ export function renderRun(
         ...readSection(read),
       );
     }
+  }
+  if (r.reads?.length || r.drift) {
     lines.push(
       '',
       '<a id="rate-limiter"></a>',
@@ -84,10 +86,11 @@ export function renderRun(
       '',
       'The limits are scaled out of the way (`RATE_LIMIT_MULTIPLIER`), but the limiter still runs on ' +
         'every request. If its cost grows with the hits it holds, later rounds are slower than earlier ' +
-        'ones on the API while the ceiling stays put. First against last round of every read:',
-      '',
-      ...roundDriftTable(r.reads),
+        'ones on the API while the ceiling stays put.',
     );
+  }
+  if (r.reads?.length) {
+    lines.push('', 'First against last round of every read:', '', ...roundDriftTable(r.reads));
   }
   if (r.drift) {
     lines.push(

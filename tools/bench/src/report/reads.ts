@@ -142,20 +142,30 @@ export function roundDriftTable(reads: ReadResult[]): string[] {
 }
 
 export function driftTable(d: DriftResult): string[] {
+  const windows = (perSecond: number[]) => {
+    const means: string[] = [];
+    for (let i = 0; i + d.windowS <= perSecond.length; i += d.windowS) {
+      const w = perSecond.slice(i, i + d.windowS);
+      means.push(rps(w.reduce((a, b) => a + b, 0) / w.length));
+    }
+    return means.join(' → ');
+  };
   return table(
     [
       'side',
       `first ${d.windowS} s req/s`,
       `last ${d.windowS} s req/s`,
       'change',
+      `req/s, ${d.windowS} s at a time`,
       'server µs/req over the run',
     ],
-    ['l', 'r', 'r', 'r', 'r'],
+    ['l', 'r', 'r', 'r', 'l', 'r'],
     d.sides.map((s) => [
       SIDE_LABEL[s.side],
       rps(s.first),
       rps(s.last),
       changeText(s.first, s.last),
+      windows(s.perSecond),
       usText(s.round.cpu?.apiUs ?? Number.NaN),
     ]),
   );

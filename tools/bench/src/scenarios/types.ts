@@ -25,7 +25,7 @@ export interface ReadScenario {
   check: (body: unknown, ctx: Context) => string | undefined;
   /** What must be equal between the baseline's and the optimized answer (default: all of it). */
   comparable?: (body: unknown) => unknown;
-  /** The closed loop with drain instead of autocannon: for requests that take seconds. */
+  /** Its requests take seconds (the AI provider on): fewer connections, a longer timeout. */
   slow?: boolean;
   /** The SQL ceiling's route for the same answer, and the file that mirrors the API's SQL. */
   sql?: { path: (ctx: Context) => string; mirror: string };

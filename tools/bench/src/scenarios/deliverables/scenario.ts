@@ -9,8 +9,8 @@ const path = (workspaceId: string) => `/api/workspaces/${workspaceId}/deliverabl
  * GET /api/workspaces/:id/deliverables with 17 deliverables and the AI provider
  * on (the harness's fake, `--provider-ms` per call): the baseline transforms
  * every item on every read, the optimized API serves what it stored
- * (docs/display-content.md). A baseline list takes seconds, so it runs in the
- * closed loop that waits for the requests in flight.
+ * (docs/display-content.md). A baseline list takes seconds: it runs with the
+ * slow-read settings (fewer connections, a longer timeout).
  */
 export const deliverables: ReadScenario = {
   name: 'deliverables-ai',

@@ -53,7 +53,6 @@ export async function runDrift(
     warmupMs: 0,
     rounds: 1,
     timeoutMs: 10_000,
-    generator: 'cannon',
   };
   const headers = { accept: 'application/json', authorization: `Bearer ${token}` };
   const legs = [

@@ -2,7 +2,7 @@ import { API_SIDES, type Api, type ApiSide } from '../../lib/api.js';
 import { CpuMeter, type CpuUse } from '../../lib/cpu.js';
 import type { FakeProvider } from '../../lib/fake-provider.js';
 import { HttpTarget } from '../../lib/http.js';
-import { closedLoop, type Load } from '../../lib/load.js';
+import { closedLoop, connect, disconnect, type Load, send } from '../../lib/load.js';
 import { type Spread, spread } from '../../lib/stats.js';
 import type { Context } from '../types.js';
 import {
@@ -31,6 +31,8 @@ export interface MixedRound {
   problems: Record<string, number>;
   cpu: CpuUse | undefined;
   aiCalls: number;
+  /** Per cache the API reports (GET /api/performance/cache-stats), hits and misses in the round. */
+  caches: Record<string, { hits: number; misses: number }>;
 }
 
 export interface MixedSide {
@@ -101,14 +103,11 @@ async function mixedRound(
   fake: FakeProvider,
   signal: AbortSignal,
 ): Promise<MixedRound> {
-  const targets = users.map((u) => {
-    const t = new HttpTarget(new URL(api.origin), 1);
-    t.token = u.token;
-    return t;
-  });
+  const clients = connect(api.origin, users.length, REQUEST_TIMEOUT_MS);
   const randoms = users.map((_, i) => prng(1_000 * (round + 1) + i));
   const counters = users.map(() => 0);
   const aiBefore = fake.calls(api.aiKey);
+  const cachesBefore = await cacheCounts(api);
   const before = api.meter.snapshot();
   try {
     const result = await closedLoop(
@@ -123,32 +122,28 @@ async function mixedRound(
           random,
           `${api.side[0]}${round}-${i}-${++counters[i]}`,
         );
-        try {
-          const reply = await targets[i].send(req.method, req.path, req.body, REQUEST_TIMEOUT_MS);
-          const ok = reply.status >= 200 && reply.status <= 299;
-          const q = reply.headers['x-db-queries'];
-          return {
-            cls,
-            ok,
-            ms: reply.ms,
-            queries: typeof q === 'string' ? Number(q) : undefined,
-            problem: ok ? undefined : `${cls}: ${reply.status}`,
-          };
-        } catch (error) {
-          const timedOut = error instanceof Error && error.message.includes('no answer within');
-          return {
-            cls,
-            ok: false,
-            ms: 0,
-            timedOut,
-            problem: timedOut ? `${cls}: timed out` : `${cls}: ${String(error)}`,
-          };
-        }
+        return send(
+          clients[i],
+          {
+            method: req.method,
+            path: req.path,
+            body: req.body,
+            headers: { authorization: `Bearer ${users[i].token}` },
+          },
+          cls,
+        );
       },
       signal,
     );
     const after = api.meter.snapshot();
+    const cachesAfter = await cacheCounts(api);
+    const caches: MixedRound['caches'] = {};
+    for (const [name, c] of Object.entries(cachesAfter)) {
+      const b = cachesBefore[name] ?? { hits: 0, misses: 0 };
+      caches[name] = { hits: c.hits - b.hits, misses: c.misses - b.misses };
+    }
     return {
+      caches,
       total: result.total,
       byClass: Object.fromEntries(result.byClass),
       problems: Object.fromEntries(result.problems),
@@ -156,8 +151,22 @@ async function mixedRound(
       aiCalls: fake.calls(api.aiKey) - aiBefore,
     };
   } finally {
-    for (const t of targets) t.close();
+    await disconnect(clients);
   }
+}
+
+/** Hits and misses so far of every cache that is on; none for the baseline. */
+async function cacheCounts(api: Api): Promise<Record<string, { hits: number; misses: number }>> {
+  const stats = await api.target.json<{
+    caches?: Record<string, { enabled?: boolean; hits?: number; misses?: number }>;
+  }>('GET', '/api/performance/cache-stats');
+  const out: Record<string, { hits: number; misses: number }> = {};
+  for (const [name, c] of Object.entries(stats.caches ?? {})) {
+    if (c.enabled && typeof c.hits === 'number' && typeof c.misses === 'number') {
+      out[name] = { hits: c.hits, misses: c.misses };
+    }
+  }
+  return out;
 }
 
 function summarize(side: ApiSide, rounds: MixedRound[]): MixedSide {

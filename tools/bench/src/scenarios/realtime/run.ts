@@ -1,4 +1,5 @@
 import type { Api, Memory } from '../../lib/api.js';
+import { CpuMeter } from '../../lib/cpu.js';
 import { sleep } from '../../lib/processes.js';
 import { type LatencySummary, summarize } from '../../lib/stats.js';
 import type { Context } from '../types.js';
@@ -27,9 +28,14 @@ export interface RealtimeResult {
     rounds: number;
     /** Per delivery: arrival minus the step's server timestamp (its insert). */
     latency: LatencySummary;
+    /** Per round: until the first client had it (the insert, its commit, the publish). */
+    firstClient: LatencySummary;
     /** Per round: until the last client had it. */
     lastClient: LatencySummary;
     missing: number;
+    /** API CPU per posted step, µs: with nobody listening, and with the room full. */
+    cpuAloneUs: number | undefined;
+    cpuRoomUs: number | undefined;
   };
   afterCycles: Memory;
   /** Heap after the cycles minus the heap before any connection. */
@@ -77,6 +83,14 @@ export async function runRealtime(
       kind: 'observation',
       content,
     });
+  // The same posts with nobody listening: what a post costs the API without the fan-out.
+  for (let i = 0; i < WARMUP_BROADCASTS; i++) await post(`alone, warm-up ${i}`);
+  const aloneBefore = api.meter.snapshot();
+  for (let i = 0; i < s.broadcasts; i++) {
+    await post(`alone ${i}`);
+    await sleep(50);
+  }
+  const cpuAloneUs = CpuMeter.use(aloneBefore, api.meter.snapshot(), s.broadcasts).apiUs;
 
   // The first connections pay for lazy initialisation, not per connection.
   const warm: Client[] = [];
@@ -96,7 +110,7 @@ export async function runRealtime(
     );
 
     const room = clients.slice(0, s.broadcastClients);
-    const broadcast = await broadcastRounds(room, s.broadcasts, post);
+    const broadcast = await broadcastRounds(room, s.broadcasts, post, api, cpuAloneUs);
     log(
       `realtime: broadcast to ${room.length}: p50 ${broadcast.latency.p50.toFixed(1)} ms, ` +
         `p99 ${broadcast.latency.p99.toFixed(1)} ms, ${broadcast.missing} missing`,
@@ -153,6 +167,8 @@ async function broadcastRounds(
   room: Client[],
   rounds: number,
   post: (content: string) => Promise<unknown>,
+  api: Api,
+  cpuAloneUs: number | undefined,
 ): Promise<RealtimeResult['broadcast']> {
   const arrivals = new Map<string, number[]>();
   const serverAt = new Map<string, number>();
@@ -166,9 +182,12 @@ async function broadcastRounds(
     });
   }
   const latencies: number[] = [];
+  const firstClient: number[] = [];
   const lastClient: number[] = [];
   let missing = 0;
+  let cpuBefore = api.meter.snapshot();
   for (let round = 0; round < rounds + WARMUP_BROADCASTS; round++) {
+    if (round === WARMUP_BROADCASTS) cpuBefore = api.meter.snapshot();
     const content = `broadcast ${round}`;
     const received: number[] = [];
     arrivals.set(content, received);
@@ -180,15 +199,22 @@ async function broadcastRounds(
     missing += room.length - received.length;
     const at = serverAt.get(content) ?? Number.NaN;
     for (const t of received) latencies.push(t - at);
-    if (received.length > 0) lastClient.push(Math.max(...received) - at);
+    if (received.length > 0) {
+      firstClient.push(Math.min(...received) - at);
+      lastClient.push(Math.max(...received) - at);
+    }
     await sleep(50);
   }
+  const cpuRoomUs = CpuMeter.use(cpuBefore, api.meter.snapshot(), rounds).apiUs;
   for (const client of room) client.off('thinking.step');
   return {
     clients: room.length,
     rounds,
     latency: summarize(latencies),
+    firstClient: summarize(firstClient),
     lastClient: summarize(lastClient),
     missing,
+    cpuAloneUs,
+    cpuRoomUs,
   };
 }
