@@ -163,6 +163,7 @@ async function main(): Promise<number> {
         ? chosen
         : [READS.find((r) => r.name === 'workspace')!, ...chosen];
       const prepared = await prepareReads(ctx, toPrepare);
+      log(`${toPrepare.length} reads prepared: answers checked on both APIs, bytes captured`);
       const ceiling = await startCeiling(
         ROOT,
         prepared.captured,

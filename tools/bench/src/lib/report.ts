@@ -28,20 +28,20 @@ export async function writeBetweenMarkers(
   writeFileSync(file, await formatted(next, file));
 }
 
-/** A whole page, laid out by Prettier. */
-export async function writePage(file: string, markdown: string): Promise<void> {
-  writeFileSync(file, await formatted(markdown, file));
+/** A whole file (Markdown or JSON), laid out by Prettier. */
+export async function writePage(file: string, text: string): Promise<void> {
+  writeFileSync(file, await formatted(text, file));
 }
 
-async function formatted(markdown: string, file: string): Promise<string> {
+async function formatted(text: string, file: string): Promise<string> {
   try {
     const prettier = await import('prettier');
     const config = (await prettier.resolveConfig(file)) ?? {};
-    return await prettier.format(markdown, { ...config, filepath: file });
+    return await prettier.format(text, { ...config, filepath: file });
   } catch (error) {
     console.error(
       `[bench] not formatted with Prettier (${error instanceof Error ? error.message : String(error)})`,
     );
-    return markdown;
+    return text;
   }
 }
