@@ -244,9 +244,10 @@ main().then(
       console.error(`[bench] stopped: ${errorMessage(stop.signal.reason)}`);
       process.exit(abortExitCode);
     }
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
+    // The stack only on request: the message says what failed (DEBUG=1 for where).
+    const detail =
+      error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : error;
+    console.error(`[bench] failed: ${String(detail)}`);
     process.exit(1);
   },
 );

@@ -119,7 +119,7 @@ Usage: npm run bench -- [options]
   --only <list>        phases and/or read scenarios, comma-separated:
                        ${PHASES.join(', ')}, or a read's name (e.g. dashboard,thinking)
   --provider-ms <ms>   the fake AI provider's latency per call   (default ${PROVIDER_MS})
-  --scale-points <list> thinking steps of the scale curve's points
+  --scale-points <n,…> thinking steps of the scale curve's points
                        (default ${FULL.scale.points.join(',')}; quick ${QUICK.scale.points.join(',')})
   --timeout <s>        give up (and clean up) after              (default 7200, quick 600)
   -h, --help

@@ -1,3 +1,4 @@
+import type { Api } from '../../lib/api.js';
 import { sleep } from '../../lib/processes.js';
 import { itemsCheck, itemsOf, type ReadScenario } from '../types.js';
 
@@ -21,20 +22,25 @@ export const deliverables: ReadScenario = {
   slow: true,
   // The per-read summary (`displayCache`) differs by design; the items must not.
   comparable: (body) => itemsOf(body),
-  // The optimized API transforms each item once: list until every one is ready.
-  prepare: async (ctx) => {
-    const deadline = performance.now() + 120_000;
-    for (;;) {
-      ctx.signal.throwIfAborted();
-      const body = await ctx.apis.optimized.target.json('GET', path(ctx.main[0]));
-      const pending = (itemsOf(body) ?? []).filter(
-        (d) => (d as { displayStatus?: string }).displayStatus !== 'ready',
-      ).length;
-      if (pending === 0) return;
-      if (performance.now() > deadline) {
-        throw new Error(`${pending} of ${count} deliverables still not ready after 120 s`);
-      }
-      await sleep(200);
-    }
-  },
+  // The optimized API transforms each item once (on the read, or in the background):
+  // list until every one is displayed.
+  prepare: (ctx) => untilDisplayed(ctx.apis.optimized, path(ctx.main[0]), ctx.signal),
 };
+
+/** Lists `path` on `api` until every item is `ready`; fails after two minutes. */
+export async function untilDisplayed(api: Api, path: string, signal: AbortSignal): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    signal.throwIfAborted();
+    const body = await api.target.json('GET', path);
+    const items = itemsOf(body) ?? [];
+    const pending = items.filter(
+      (d) => (d as { displayStatus?: string }).displayStatus !== 'ready',
+    ).length;
+    if (pending === 0) return;
+    if (performance.now() > deadline) {
+      throw new Error(`${path}: ${pending} of ${items.length} deliverables not ready after 120 s`);
+    }
+    await sleep(200);
+  }
+}

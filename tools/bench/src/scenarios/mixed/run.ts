@@ -4,6 +4,7 @@ import type { FakeProvider } from '../../lib/fake-provider.js';
 import { HttpTarget } from '../../lib/http.js';
 import { closedLoop, connect, disconnect, type Load, send } from '../../lib/load.js';
 import { type Spread, spread } from '../../lib/stats.js';
+import { untilDisplayed } from '../deliverables/scenario.js';
 import type { Context } from '../types.js';
 import {
   MIX,
@@ -74,7 +75,11 @@ export async function runMixed(
   // (made quickly, with the provider's latency at 0, then back to the measured latency).
   fake.delayMs = 0;
   for (const id of new Set(users.map((u) => u.workspaceId))) {
-    await ctx.apis.optimized.target.json('GET', `/api/workspaces/${id}/deliverables?limit=20`);
+    await untilDisplayed(
+      ctx.apis.optimized,
+      `/api/workspaces/${id}/deliverables?limit=20`,
+      ctx.signal,
+    );
   }
   fake.delayMs = s.providerMs;
 
