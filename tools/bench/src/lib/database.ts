@@ -58,7 +58,7 @@ export async function openDatabase(
     throw new Error(`${EMBEDDED_POSTGRES_JS} does not export EmbeddedPostgres: rebuild the API`);
   }
   // Traversable parent (as root the server runs as `postgres`); the data dir itself is private.
-  const parent = mkdtempSync(join(tmpdir(), 'bench-queries-'));
+  const parent = mkdtempSync(join(tmpdir(), 'bench-'));
   chmodSync(parent, 0o755);
   const removeParent = async () => rmSync(parent, { recursive: true, force: true });
   const port = await freePort();
@@ -100,7 +100,9 @@ async function createScratch(
       'SELECT current_setting($1) AS version, pg_backend_pid() AS pid',
       ['server_version'],
     );
-    return result.rows[0];
+    const row = result.rows[0];
+    // While the connection is open: its backend's parent is the postmaster.
+    return row ? { version: row.version, postmaster: postmasterOf(row.pid) } : undefined;
   });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -109,7 +111,7 @@ async function createScratch(
     url: url.toString(),
     serverVersion: (server?.version ?? 'unknown').split(' ')[0],
     where,
-    postmasterPid: local && server ? postmasterOf(server.pid) : undefined,
+    postmasterPid: local ? server?.postmaster : undefined,
     close: async () => {
       try {
         await withClient(adminUrl, (client) =>
@@ -122,7 +124,10 @@ async function createScratch(
   };
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // An 'error' listener: a server going away must not crash the bench.
   client.on('error', () => undefined);

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { HttpTarget } from './http.js';
 
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const live = new Set<ChildProcess>();
 
 // Last resort if the bench dies without its cleanup: no orphaned API servers.
@@ -9,22 +11,32 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** A child `node` process whose output is kept (last lines) instead of printed. */
+export interface ChildOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Open an IPC channel (process.send) to the child. */
+  ipc?: boolean;
+}
+
+/**
+ * A child `node` process whose output is kept (last lines) instead of printed.
+ * `argv` is everything after `node`: a script and its arguments, or flags and `-e code`.
+ */
 export class NodeChild {
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
   private readonly lines: string[] = [];
+  private asked = 0;
 
   constructor(
     readonly name: string,
-    script: string,
-    args: string[],
-    options: { cwd: string; env: NodeJS.ProcessEnv },
+    argv: string[],
+    options: ChildOptions,
   ) {
-    this.process = spawn(process.execPath, [script, ...args], {
+    this.process = spawn(process.execPath, argv, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     live.add(this.process);
     const keep = (chunk: Buffer) => {
@@ -60,13 +72,33 @@ export class NodeChild {
       .join('\n');
   }
 
-  /** SIGTERM (the API shuts down gracefully), SIGKILL if it is still there after 10 s. */
+  /** SIGTERM (the API shuts down gracefully), SIGKILL if it is still there after 15 s. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.process.kill('SIGTERM');
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /** A message over the IPC channel answered by one whose `id` matches (see lib/api.ts). */
+  ask<T>(message: { type: string }, timeoutMs: number): Promise<T> {
+    const id = ++this.asked;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.process.off('message', onMessage);
+        reject(new Error(`${this.name}: no answer to "${message.type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (answer: unknown) => {
+        const m = answer as { type?: string; id?: number } | null;
+        if (m?.type !== message.type || m.id !== id) return;
+        clearTimeout(timer);
+        this.process.off('message', onMessage);
+        resolve(answer as T);
+      };
+      this.process.on('message', onMessage);
+      this.process.send({ ...message, id });
+    });
   }
 }
 
@@ -77,7 +109,7 @@ export async function runNode(
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<string> {
-  const child = new NodeChild(name, script, args, options);
+  const child = new NodeChild(name, [script, ...args], options);
   const timer = setTimeout(() => child.process.kill('SIGKILL'), options.timeoutMs);
   const code = await child.exited;
   clearTimeout(timer);
