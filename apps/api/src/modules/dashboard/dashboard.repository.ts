@@ -122,6 +122,7 @@ export class DashboardRepository {
           description: g.description ?? null,
           status: g.status,
           progress: g.progress,
+          statusReason: g.status_reason ?? null,
           agentIds: g.agent_ids,
           targetDeliverables: g.target_deliverables ?? null,
           windowHours: g.window_hours,

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../../infra/config/app-config.js';
+import { Clock, type Timer } from '../../../infra/time/clock.js';
+import { CheckPolicy } from './check-policy.js';
+import { GoalChecker } from './goal-checker.js';
+import { GoalMonitorMetrics } from './goal-monitor.metrics.js';
+import { GoalMonitorRepository } from './goal-monitor.repository.js';
+
+/**
+ * The monitor's loop in this process: one timer, set for the earliest
+ * next_check_at in the database (or GOAL_MONITOR_POLL_MS from now, whichever is
+ * sooner, so the checks of an instance that died are found). When it fires it
+ * claims and runs due checks one after another until none is left, then sets
+ * the timer again. An event that asks for a sooner check moves the timer
+ * forward (`wake`). Checks run one at a time per instance: a second instance
+ * shares the work through SKIP LOCKED instead.
+ */
+@Injectable()
+export class CheckRunner {
+  private readonly logger = new Logger('GoalMonitor');
+  private timer: Timer | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running: Promise<void> | undefined;
+  /** A wake-up asked for while a poll was running. */
+  private wakeAfterRun = Number.POSITIVE_INFINITY;
+  private stopped = true;
+
+  constructor(
+    private readonly repository: GoalMonitorRepository,
+    private readonly checker: GoalChecker,
+    private readonly policy: CheckPolicy,
+    private readonly metrics: GoalMonitorMetrics,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake(this.clock.now());
+  }
+
+  /** Stops the timer and waits for the check in progress, if any, to commit. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    await this.running;
+  }
+
+  /** Look for due checks at `at` (ms since the epoch) unless a look is planned sooner. */
+  wake(at: number): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAfterRun = Math.min(this.wakeAfterRun, at);
+      return;
+    }
+    if (at >= this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = at;
+    this.timer = this.clock.schedule(at - this.clock.now(), () => this.fire());
+  }
+
+  private fire(): Promise<void> {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.stopped || this.running) return this.running ?? Promise.resolve();
+    this.running = this.run();
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    let next: number;
+    try {
+      next = await this.poll();
+    } catch (error) {
+      this.logger.error(`looking for due goal checks failed: ${String(error)}`);
+      next = Number.POSITIVE_INFINITY;
+    }
+    this.running = undefined;
+    const at = Math.min(next, this.wakeAfterRun, this.clock.now() + this.config.goalMonitor.pollMs);
+    this.wakeAfterRun = Number.POSITIVE_INFINITY;
+    this.wake(at);
+  }
+
+  /** Runs every check that is due and not held by another runner; returns when to look again. */
+  private async poll(): Promise<number> {
+    const startedAt = this.clock.now();
+    this.metrics.polled();
+    if (this.policy.everyWorkspace) {
+      await this.repository.addMissingSchedules(this.policy.initialIntervalMs, startedAt, true);
+    }
+    const earliest = await this.repository.earliestDue();
+    if (earliest === null) return Number.POSITIVE_INFINITY;
+    if (earliest > startedAt) return earliest;
+    while (!this.stopped && (await this.checker.checkOne())) {
+      // one check per iteration, each in its own transaction
+    }
+    // Rows due by the start that are still due are another runner's (locked) or failed just now:
+    // not ours to wait for. Anything that fell due since is, and may already be due again.
+    return (await this.repository.nextDueAfter(startedAt)) ?? Number.POSITIVE_INFINITY;
+  }
+}
