@@ -20,6 +20,7 @@ export class GoalMonitor1764200000000 implements MigrationInterface {
         "interval_ms" integer NOT NULL,
         "next_check_at" timestamptz(3) NOT NULL,
         "requested_at" timestamptz(3),
+        "covered_until" timestamptz(3),
         "last_checked_at" timestamptz(3),
         "checks" integer NOT NULL DEFAULT 0,
         "watched_agent_ids" uuid array NOT NULL DEFAULT '{}',

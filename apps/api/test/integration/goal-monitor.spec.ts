@@ -1,6 +1,9 @@
 import type { Agent, Goal, GoalMonitorStats, Workspace } from '@orch/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { QueryAccounting } from '../../src/infra/database/query-accounting.js';
 import { DomainEvents } from '../../src/infra/events/domain-events.js';
+import { CheckRunner } from '../../src/modules/goals/monitor/check-runner.js';
+import type { ApiResponse } from '../support/api-client.js';
 import { factory, type TestUser } from '../support/factories.js';
 import { monitorStats, mustSchedule, scheduleOf } from '../support/goal-monitor.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -59,12 +62,16 @@ describe('the goal monitor, on a clock the test moves', () => {
       .filter((u) => u.goal.id === id)
       .map((u) => ({ at: u.at, status: u.goal.status, progress: u.goal.progress }));
 
-  it('checks an idle workspace after 1, 2, 4, ... minutes up to the 60-minute maximum, and from 1 minute again after an event', async () => {
+  it('checks an idle workspace after 1, 2, 4, ... minutes up to the 60-minute maximum, and from 1 minute again after an event that changes a verdict', async () => {
     const app = await start();
     const ws = await f.workspace(owner);
     const agent = await f.agent(owner, ws.id);
     const createdAt = clock.now();
-    const goal = await f.goal(owner, ws.id, { agentIds: [agent.id], windowHours: 8760 });
+    const goal = await f.goal(owner, ws.id, {
+      agentIds: [agent.id],
+      targetDeliverables: 100,
+      windowHours: 8760,
+    });
 
     // The new goal asked for a check one event delay (2 s) later.
     let s = await mustSchedule(app.db, ws.id);
@@ -92,11 +99,11 @@ describe('the goal monitor, on a clock the test moves', () => {
     expect(gapsInMinutes(idle)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
     expect(s).toMatchObject({ checks: 10, intervalMs: 60 * MIN });
 
-    // Ten minutes into a 60-minute interval the agent delivers: checked 2 s later,
-    // and from that check on the intervals start again at 1 minute.
+    // Ten minutes into a 60-minute interval the agent delivers: checked 2 s later; the
+    // progress changed, so from that check on the intervals start again at 1 minute.
     await clock.advance(10 * MIN);
     const eventAt = clock.now();
-    await f.deliverable(owner, ws.id, { agentId: agent.id });
+    const delivered = await f.deliverable(owner, ws.id, { agentId: agent.id });
     s = await mustSchedule(app.db, ws.id);
     expect(s).toMatchObject({ checks: 10, requestedAt: eventAt, nextCheckAt: eventAt + 2_000 });
     await clock.advance(2_000);
@@ -113,29 +120,48 @@ describe('the goal monitor, on a clock the test moves', () => {
       afterEvent.push(s.lastCheckedAt!);
     }
     expect(gapsInMinutes(afterEvent)).toEqual([1, 2, 4]);
-    expect(s.checks).toBe(14);
+    expect(s).toMatchObject({ checks: 14, intervalMs: 8 * MIN });
 
-    // The goal carries the same times; its verdict changed once, at the first check.
-    const stored = await getGoal(app, goal.id);
-    expect(stored).toMatchObject({
+    // An edit is checked within seconds too, but changes no verdict: the interval doubles.
+    await clock.advance(MIN);
+    const editAt = clock.now();
+    const edit = await app.api.patch(
+      `/api/deliverables/${delivered.id}`,
+      { title: 'Renamed' },
+      { token: owner.token },
+    );
+    expect(edit.status, edit.text).toBe(200);
+    await clock.advance(2_000);
+    s = await mustSchedule(app.db, ws.id);
+    expect(s).toMatchObject({
+      checks: 15,
+      lastCheckedAt: editAt + 2_000,
+      intervalMs: 16 * MIN,
+      nextCheckAt: editAt + 2_000 + 16 * MIN,
+    });
+
+    // The goal carries the same times; its verdict changed at the first check and the delivery.
+    expect(await getGoal(app, goal.id)).toMatchObject({
       status: 'active',
-      statusReason: 'Watching for a deliverable at least every 8760 h',
+      progress: 1,
+      statusReason: '1 of 100 deliverables so far',
       lastCheckedAt: new Date(s.lastCheckedAt!).toISOString(),
       nextCheckAt: new Date(s.nextCheckAt).toISOString(),
     });
     expect(updatesOf(goal.id)).toEqual([
       { at: createdAt, status: 'active', progress: 0 }, // the POST's own announcement
       { at: createdAt + 2_000, status: 'active', progress: 0 }, // the first verdict, with its reason
+      { at: eventAt + 2_000, status: 'active', progress: 1 },
     ]);
 
     const m = await stats(app);
     expect(m.enabled).toBe(true);
     expect(m.mode).toBe('backoff');
-    expect(m.checks).toEqual({ run: { event: 2, schedule: 12 }, skipped: 0, failed: 0 });
+    expect(m.checks).toEqual({ run: { event: 3, schedule: 12 }, skipped: 0, failed: 0 });
     // The agent's creation came before the workspace had goals: nothing to judge it against.
-    expect(m.events).toEqual({ received: 2, coalesced: 0, ignored: 1, requested: 1 });
-    expect(m.eventToCheckSeconds).toEqual({ count: 2, sum: 4, max: 2 });
-    expect(m.intervals).toEqual([{ intervalSeconds: 480, workspaces: 1 }]);
+    expect(m.events).toEqual({ received: 3, coalesced: 0, ignored: 1, requested: 2 });
+    expect(m.eventToCheckSeconds).toEqual({ count: 3, sum: 6, max: 2 });
+    expect(m.intervals).toEqual([{ intervalSeconds: 960, workspaces: 1 }]);
     expect(m.statusChanges).toEqual({ active: 0, at_risk: 0, achieved: 0, missed: 0, paused: 0 });
   });
 
@@ -213,6 +239,52 @@ describe('the goal monitor, on a clock the test moves', () => {
     expect((await getGoal(app, goal.id)).statusReason).toBe('61 of 200 deliverables so far');
   });
 
+  it('a check brought forward by another instance does not swallow the events this one let through: another follows at the promised time', async () => {
+    const app = await start();
+    const ws = await f.workspace(owner);
+    const agent = await f.agent(owner, ws.id);
+    const goal = await f.goal(owner, ws.id, {
+      agentIds: [agent.id],
+      targetDeliverables: 10,
+      windowHours: 8760,
+    });
+    await clock.advance(2_000);
+    const firstCheck = clock.now();
+
+    // 3 s after that check a deliverable: due at the end of the cooldown, 10 s after the check.
+    await clock.advance(3_000);
+    await f.deliverable(owner, ws.id, { agentId: agent.id });
+    expect((await mustSchedule(app.db, ws.id)).nextCheckAt).toBe(firstCheck + 10_000);
+    // Another instance's goal edit asks for a check at +6 s (this is what its request does to the
+    // row), and that instance's runner comes for it (here: this one's, woken as that one would be).
+    await app.db.query(`UPDATE goal_schedules SET next_check_at = $2 WHERE workspace_id = $1`, [
+      ws.id,
+      new Date(firstCheck + 6_000),
+    ]);
+    app.app.get(CheckRunner).wake(firstCheck + 6_000);
+    await clock.advanceTo(firstCheck + 6_000);
+    expect((await mustSchedule(app.db, ws.id)).lastCheckedAt).toBe(firstCheck + 6_000);
+    expect((await getGoal(app, goal.id)).statusReason).toBe('1 of 10 deliverables so far');
+
+    // At +7 s this instance still counts on its check at +10 s: the next deliverable costs no write.
+    await clock.advance(1_000);
+    await f.deliverable(owner, ws.id, { agentId: agent.id });
+    expect(await mustSchedule(app.db, ws.id)).toMatchObject({
+      checks: 2,
+      nextCheckAt: firstCheck + 10_000,
+      requestedAt: firstCheck + 10_000,
+    });
+    expect((await stats(app)).events.coalesced).toBe(1);
+    // The check at +6 s left that promise in the row: it runs at +10 s and counts the deliverable.
+    await clock.advanceTo(firstCheck + 10_000);
+    expect(await mustSchedule(app.db, ws.id)).toMatchObject({
+      checks: 3,
+      lastCheckedAt: firstCheck + 10_000,
+      requestedAt: null,
+    });
+    expect((await getGoal(app, goal.id)).statusReason).toBe('2 of 10 deliverables so far');
+  });
+
   it('keeps the verdicts: achieved on target, at risk when quiet, missed when the window closes, each exactly on time; paused goals untouched', async () => {
     const app = await start();
     const ws = await f.workspace(owner);
@@ -276,10 +348,11 @@ describe('the goal monitor, on a clock the test moves', () => {
       { token: owner.token },
     );
     expect(res.status).toBe(200);
+    // Checked (skipped) 2 s after the PATCH, then after 2 minutes; the interval is 4 minutes now.
     await clock.advance(4 * MIN);
     const s = await mustSchedule(app.db, ws.id);
     const m = await stats(app);
-    expect(m.checks).toEqual({ run: { event: 1, schedule: 0 }, skipped: 3, failed: 0 });
+    expect(m.checks).toEqual({ run: { event: 1, schedule: 0 }, skipped: 2, failed: 0 });
     expect(s.intervalMs).toBe(4 * MIN);
     const resumedAt = clock.now();
     await app.api.patch(`/api/goals/${goal.id}`, { status: 'active' }, { token: owner.token });
@@ -288,6 +361,42 @@ describe('the goal monitor, on a clock the test moves', () => {
       status: 'active',
       lastCheckedAt: new Date(resumedAt + 2_000).toISOString(),
     });
+  });
+
+  it('costs exact round trips: a look 1, a check 6 more (7 when a verdict changed), a request 1, a covered event 0', async () => {
+    const app = await start({ GOAL_MONITOR_POLL_MS: '60000' });
+    const queries = () => app.app.get(QueryAccounting).metrics().queries;
+    const headerCount = (res: ApiResponse<unknown>) => Number(res.headers.get('x-db-queries'));
+    const ws = await f.workspace(owner);
+    const agent = await f.agent(owner, ws.id);
+    await f.goal(owner, ws.id, { agentIds: [agent.id], targetDeliverables: 10, windowHours: 8760 });
+
+    // The first verdict: look, BEGIN, claim, facts, verdicts, schedule, COMMIT, re-read
+    // the changed goal for goal.updated, look again.
+    let before = queries();
+    await clock.advance(2_000);
+    expect(queries() - before).toBe(9);
+    // A minute later nothing has changed: no re-read.
+    before = queries();
+    await clock.advance(MIN);
+    expect(queries() - before).toBe(8);
+    // An idle look (the 60 s poll, nothing due).
+    before = queries();
+    await clock.advance(MIN);
+    expect(queries() - before).toBe(1);
+    expect((await mustSchedule(app.db, ws.id)).checks).toBe(2);
+
+    // The first deliverable asks for a check: one UPDATE inside the POST; the next is covered.
+    const post = () =>
+      app.api.post(
+        `/api/workspaces/${ws.id}/deliverables`,
+        { title: 'Brief', content: '# Brief', agentId: agent.id },
+        { token: owner.token },
+      );
+    const first = await post();
+    const second = await post();
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(headerCount(first) - headerCount(second)).toBe(1);
   });
 
   it('a check that fails is rolled back, counted, and tried again after the minimum interval', async () => {

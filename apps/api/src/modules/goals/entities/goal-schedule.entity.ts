@@ -31,6 +31,13 @@ export class GoalScheduleEntity {
   @Column({ name: 'requested_at', type: 'timestamptz', precision: 3, nullable: true })
   requestedAt!: Date | null;
 
+  /**
+   * The latest check time any instance was told when it asked for a check: it lets later
+   * events through without a write until then, so no check may be the last before it.
+   */
+  @Column({ name: 'covered_until', type: 'timestamptz', precision: 3, nullable: true })
+  coveredUntil!: Date | null;
+
   @Column({ name: 'last_checked_at', type: 'timestamptz', precision: 3, nullable: true })
   lastCheckedAt!: Date | null;
 

@@ -10,26 +10,19 @@ describe('BackoffPolicy', () => {
   it('doubles while nothing changes: 1, 2, 4, ... 32, then the 60-minute maximum', () => {
     const intervals = [policy.initialIntervalMs];
     for (let i = 0; i < 8; i++) {
-      intervals.push(
-        policy.nextIntervalMs(intervals[intervals.length - 1], {
-          trigger: 'schedule',
-          changed: false,
-        }),
-      );
+      intervals.push(policy.nextIntervalMs(intervals[intervals.length - 1], false));
     }
     expect(intervals.map((ms) => ms / MIN)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
   });
 
-  it('goes back to the minimum after a change or a check an event asked for', () => {
-    expect(policy.nextIntervalMs(32 * MIN, { trigger: 'schedule', changed: true })).toBe(MIN);
-    expect(policy.nextIntervalMs(60 * MIN, { trigger: 'event', changed: false })).toBe(MIN);
+  it('goes back to the minimum after a check that changed a verdict', () => {
+    expect(policy.nextIntervalMs(32 * MIN, true)).toBe(MIN);
+    expect(policy.nextIntervalMs(60 * MIN, true)).toBe(MIN);
   });
 
   it('keeps a stored interval from another configuration within the bounds', () => {
-    expect(policy.nextIntervalMs(10, { trigger: 'schedule', changed: false })).toBe(2 * MIN);
-    expect(policy.nextIntervalMs(10 * 60 * MIN, { trigger: 'schedule', changed: false })).toBe(
-      60 * MIN,
-    );
+    expect(policy.nextIntervalMs(10, false)).toBe(2 * MIN);
+    expect(policy.nextIntervalMs(10 * 60 * MIN, false)).toBe(60 * MIN);
   });
 
   it('checks sooner than the interval when time alone would change a verdict', () => {
@@ -44,12 +37,8 @@ describe('FixedCyclePolicy (the baseline)', () => {
 
   it('is 20 minutes whatever happened, for every workspace, deaf to events and windows', () => {
     expect(FIXED_CYCLE_MS).toBe(20 * MIN);
-    const after = [
-      policy.nextIntervalMs(MIN, { trigger: 'schedule', changed: false }),
-      policy.nextIntervalMs(60 * MIN, { trigger: 'schedule', changed: true }),
-      policy.nextIntervalMs(MIN, { trigger: 'event', changed: true }),
-    ];
-    expect(after).toEqual([FIXED_CYCLE_MS, FIXED_CYCLE_MS, FIXED_CYCLE_MS]);
+    const after = [policy.nextIntervalMs(MIN, false), policy.nextIntervalMs(60 * MIN, true)];
+    expect(after).toEqual([FIXED_CYCLE_MS, FIXED_CYCLE_MS]);
     // A window closing in 5 minutes does not bring the check forward.
     expect(policy.nextCheckAt(1_000, FIXED_CYCLE_MS, 1_000 + 5 * MIN)).toBe(1_000 + FIXED_CYCLE_MS);
     expect([policy.initialIntervalMs, policy.eventDriven, policy.everyWorkspace]).toEqual([

@@ -1,11 +1,3 @@
-import type { GoalCheckTrigger } from '@orch/contracts';
-
-export interface CheckOutcome {
-  trigger: GoalCheckTrigger;
-  /** Some goal's status, progress or reason changed. */
-  changed: boolean;
-}
-
 /**
  * When a workspace is checked again: the one thing the `goal-monitor-backoff`
  * switch changes. Chosen once per process (goal-monitor.module.ts).
@@ -18,8 +10,8 @@ export abstract class CheckPolicy {
   abstract readonly everyWorkspace: boolean;
   /** The interval a new schedule row starts with. */
   abstract readonly initialIntervalMs: number;
-  /** The interval after a check, given the one before it. */
-  abstract nextIntervalMs(previousMs: number, outcome: CheckOutcome): number;
+  /** The interval after a check, given the one before it and whether a verdict changed. */
+  abstract nextIntervalMs(previousMs: number, changed: boolean): number;
 
   /** When to check next: after the interval, or sooner when time alone would change a verdict. */
   abstract nextCheckAt(now: number, intervalMs: number, wakeAt: number | null): number;
@@ -27,10 +19,10 @@ export abstract class CheckPolicy {
 
 /**
  * Exponential backoff per workspace: a check that changes nothing doubles the
- * interval, up to the maximum; a change, or a check an event asked for, resets
- * it to the minimum. The evaluator's wake-up time (a window closing, half of
- * it passing) brings the next check forward, so a long interval never makes a
- * verdict late.
+ * interval, up to the maximum; a check that changes a verdict resets it to the
+ * minimum, whatever made the check due. The evaluator's wake-up time (a window
+ * closing, half of it passing) brings the next check forward, so a long
+ * interval never makes a verdict late.
  */
 export class BackoffPolicy extends CheckPolicy {
   readonly mode = 'backoff';
@@ -48,8 +40,8 @@ export class BackoffPolicy extends CheckPolicy {
     return this.minIntervalMs;
   }
 
-  nextIntervalMs(previousMs: number, outcome: CheckOutcome): number {
-    if (outcome.changed || outcome.trigger === 'event') return this.minIntervalMs;
+  nextIntervalMs(previousMs: number, changed: boolean): number {
+    if (changed) return this.minIntervalMs;
     const previous = Math.min(Math.max(previousMs, this.minIntervalMs), this.maxIntervalMs);
     return Math.min(previous * 2, this.maxIntervalMs);
   }

@@ -83,21 +83,25 @@ export class CheckRunner {
     this.wake(at);
   }
 
-  /** Runs every check that is due and not held by another runner; returns when to look again. */
+  /**
+   * Runs every check that is due and not held by another runner; returns when to look again.
+   * An idle look is one query; each check adds its transaction and one more look.
+   */
   private async poll(): Promise<number> {
     const startedAt = this.clock.now();
     this.metrics.polled();
     if (this.policy.everyWorkspace) {
       await this.repository.addMissingSchedules(this.policy.initialIntervalMs, startedAt, true);
     }
-    const earliest = await this.repository.earliestDue();
-    if (earliest === null) return Number.POSITIVE_INFINITY;
-    if (earliest > startedAt) return earliest;
-    while (!this.stopped && (await this.checker.checkOne())) {
-      // one check per iteration, each in its own transaction
+    let earliest = await this.repository.earliestDue();
+    while (!this.stopped && earliest !== null && earliest <= this.clock.now()) {
+      if (!(await this.checker.checkOne())) {
+        // What is still due by the start is another runner's (locked) or failed just now: not
+        // ours to wait for. Anything that fell due since is, and may already be due again.
+        return (await this.repository.nextDueAfter(startedAt)) ?? Number.POSITIVE_INFINITY;
+      }
+      earliest = await this.repository.earliestDue();
     }
-    // Rows due by the start that are still due are another runner's (locked) or failed just now:
-    // not ours to wait for. Anything that fell due since is, and may already be due again.
-    return (await this.repository.nextDueAfter(startedAt)) ?? Number.POSITIVE_INFINITY;
+    return earliest ?? Number.POSITIVE_INFINITY;
   }
 }

@@ -52,16 +52,20 @@ export class GoalChecker {
         const trigger: GoalCheckTrigger = due.requestedAt ? 'event' : 'schedule';
         const result = evaluateWorkspace(await tx.loadFacts(due.workspaceId), now);
         const changed = result.evaluations.filter((e) => e.changed);
-        const intervalMs = this.policy.nextIntervalMs(due.intervalMs, {
-          trigger,
-          changed: changed.length > 0,
-        });
-        const nextCheckAt = this.policy.nextCheckAt(now, intervalMs, result.wakeAt);
+        const intervalMs = this.policy.nextIntervalMs(due.intervalMs, changed.length > 0);
+        // Another instance's request brought this check forward of a time this or another
+        // instance was promised: a check still runs then, for the events let through until
+        // then without a write (CheckRequests).
+        const covered = due.coveredUntil?.getTime() ?? null;
+        const owedAt = covered !== null && covered > now ? covered : null;
+        const planned = this.policy.nextCheckAt(now, intervalMs, result.wakeAt);
+        const nextCheckAt = owedAt === null ? planned : Math.min(planned, owedAt);
         await tx.saveVerdicts(result.evaluations, now, nextCheckAt);
         await tx.finish(due.workspaceId, {
           intervalMs,
           nextCheckAt,
           checkedAt: now,
+          owedAt,
           watchedAgentIds: result.watchedAgentIds,
           downAgentIds: result.downAgentIds,
           stalled: result.stalled,

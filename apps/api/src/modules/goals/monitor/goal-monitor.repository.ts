@@ -19,12 +19,16 @@ export interface ClaimedCheck {
   intervalMs: number;
   /** Set: an event asked for this check. */
   requestedAt: Date | null;
+  /** An instance was promised a check no earlier than this (see CheckRequests). */
+  coveredUntil: Date | null;
 }
 
 export interface CheckResult {
   intervalMs: number;
   nextCheckAt: number;
   checkedAt: number;
+  /** Still owed to a request made for a later time: a check is due then, as if requested. */
+  owedAt: number | null;
   watchedAgentIds: string[];
   downAgentIds: string[];
   stalled: boolean;
@@ -109,11 +113,13 @@ export class GoalMonitorRepository {
         condition = `$5::uuid = ANY(s.watched_agent_ids) AND ($5::uuid = ANY(s.down_agent_ids)) <> $6::boolean`;
         break;
     }
+    const due = `LEAST(s.next_check_at,
+                  GREATEST($2::timestamptz, s.last_checked_at + $3::int * interval '1 millisecond'))`;
     const rows = await this.db.query<{ next_check_at: Date }[]>(
       `WITH requested AS (
          UPDATE goal_schedules s
-            SET next_check_at = LEAST(s.next_check_at,
-                  GREATEST($2::timestamptz, s.last_checked_at + $3::int * interval '1 millisecond')),
+            SET next_check_at = ${due},
+                covered_until = GREATEST(s.covered_until, ${due}),
                 requested_at = COALESCE(s.requested_at, $4::timestamptz)
           WHERE s.workspace_id = $1 AND ${condition}
           RETURNING s.next_check_at)
@@ -131,10 +137,13 @@ export class GoalMonitorRepository {
     intervalMs: number,
   ): Promise<number> {
     const rows = await this.db.query<{ next_check_at: Date }[]>(
-      `INSERT INTO goal_schedules AS s (workspace_id, interval_ms, next_check_at, requested_at)
-       VALUES ($1, $2, $3, $4)
+      `INSERT INTO goal_schedules AS s
+              (workspace_id, interval_ms, next_check_at, requested_at, covered_until)
+       VALUES ($1, $2, $3, $4, $3)
        ON CONFLICT (workspace_id) DO UPDATE
          SET next_check_at = LEAST(s.next_check_at, EXCLUDED.next_check_at),
+             covered_until = GREATEST(s.covered_until,
+                                      LEAST(s.next_check_at, EXCLUDED.next_check_at)),
              requested_at = COALESCE(s.requested_at, EXCLUDED.requested_at)
        RETURNING next_check_at`,
       [workspaceId, intervalMs, new Date(dueAt), new Date(now)],
@@ -196,9 +205,14 @@ export class CheckTransaction {
    */
   async claimDue(now: number): Promise<ClaimedCheck | null> {
     const rows = await this.em.query<
-      { workspace_id: string; interval_ms: number; requested_at: Date | null }[]
+      {
+        workspace_id: string;
+        interval_ms: number;
+        requested_at: Date | null;
+        covered_until: Date | null;
+      }[]
     >(
-      `SELECT workspace_id, interval_ms, requested_at FROM goal_schedules
+      `SELECT workspace_id, interval_ms, requested_at, covered_until FROM goal_schedules
         WHERE next_check_at <= $1
         ORDER BY next_check_at
         LIMIT 1
@@ -211,6 +225,7 @@ export class CheckTransaction {
           workspaceId: row.workspace_id,
           intervalMs: row.interval_ms,
           requestedAt: row.requested_at,
+          coveredUntil: row.covered_until,
         }
       : null;
   }
@@ -292,7 +307,8 @@ export class CheckTransaction {
   async finish(workspaceId: string, result: CheckResult): Promise<void> {
     await this.em.query(
       `UPDATE goal_schedules
-          SET interval_ms = $2, next_check_at = $3, last_checked_at = $4, requested_at = NULL,
+          SET interval_ms = $2, next_check_at = $3, last_checked_at = $4,
+              requested_at = $8, covered_until = $8,
               checks = checks + 1, watched_agent_ids = $5, down_agent_ids = $6, stalled = $7
         WHERE workspace_id = $1`,
       [
@@ -303,6 +319,7 @@ export class CheckTransaction {
         result.watchedAgentIds,
         result.downAgentIds,
         result.stalled,
+        result.owedAt === null ? null : new Date(result.owedAt),
       ],
     );
   }
