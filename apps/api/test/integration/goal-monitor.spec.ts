@@ -386,17 +386,40 @@ describe('the goal monitor, on a clock the test moves', () => {
     expect(queries() - before).toBe(1);
     expect((await mustSchedule(app.db, ws.id)).checks).toBe(2);
 
-    // The first deliverable asks for a check: one UPDATE inside the POST; the next is covered.
+    // Events: the first deliverable asks for a check, one UPDATE inside the POST (and one
+    // round trip more in its X-DB-Queries); the next one before that check is covered: none.
+    const requests = () =>
+      app.app
+        .get(QueryAccounting)
+        .statements.slowest(500)
+        .filter((st) => st.sql.startsWith('WITH requested AS ( UPDATE goal_schedules'))
+        .reduce((sum, st) => sum + st.count, 0);
     const post = () =>
       app.api.post(
         `/api/workspaces/${ws.id}/deliverables`,
         { title: 'Brief', content: '# Brief', agentId: agent.id },
         { token: owner.token },
       );
+    let sent = requests();
     const first = await post();
+    expect(requests() - sent).toBe(1);
+    sent = requests();
     const second = await post();
+    expect(requests() - sent).toBe(0);
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(headerCount(first) - headerCount(second)).toBe(1);
+    // Once that check has run, a thinking step (no goal is stalled) costs its UPDATE, which
+    // matches no row: no check.
+    await clock.advance(10_000);
+    const process = await f.process(owner, ws.id, agent.id);
+    const checksBefore = (await mustSchedule(app.db, ws.id)).checks;
+    sent = requests();
+    await f.step(owner, process.id);
+    expect(requests() - sent).toBe(1);
+    await clock.advance(MIN);
+    const m = await stats(app);
+    expect(m.events).toEqual({ received: 4, coalesced: 1, ignored: 2, requested: 1 });
+    expect((await mustSchedule(app.db, ws.id)).checks).toBe(checksBefore + 1); // the backoff's, not the step's
   });
 
   it('a check that fails is rolled back, counted, and tried again after the minimum interval', async () => {
