@@ -24,6 +24,8 @@ export class CheckRunner {
   /** A wake-up asked for while a poll was running. */
   private wakeAfterRun = Number.POSITIVE_INFINITY;
   private stopped = true;
+  /** When to look next for workspaces with goals but no schedule row. */
+  private reconcileAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly repository: GoalMonitorRepository,
@@ -90,8 +92,19 @@ export class CheckRunner {
   private async poll(): Promise<number> {
     const startedAt = this.clock.now();
     this.metrics.polled();
-    if (this.policy.everyWorkspace) {
-      await this.repository.addMissingSchedules(this.policy.initialIntervalMs, startedAt, true);
+    // Rows for workspaces that have none: in the baseline every workspace, at every look; else
+    // those with goals (seeded, or a goal whose request failed), at start and once per maximum
+    // interval after.
+    if (this.policy.everyWorkspace || startedAt >= this.reconcileAt) {
+      const added = await this.repository.addMissingSchedules(
+        this.policy.initialIntervalMs,
+        startedAt,
+        this.policy.everyWorkspace,
+      );
+      if (added > 0 && !this.policy.everyWorkspace) {
+        this.logger.log(`${added} workspaces with goals had no schedule: checking them now`);
+      }
+      this.reconcileAt = startedAt + this.config.goalMonitor.maxIntervalMs;
     }
     let earliest = await this.repository.earliestDue();
     while (!this.stopped && earliest !== null && earliest <= this.clock.now()) {

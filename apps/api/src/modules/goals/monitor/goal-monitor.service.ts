@@ -7,7 +7,6 @@ import {
 import type { GoalMonitorStats } from '@orch/contracts';
 import { AppConfig } from '../../../infra/config/app-config.js';
 import { DomainEvents } from '../../../infra/events/domain-events.js';
-import { Clock } from '../../../infra/time/clock.js';
 import { CheckPolicy } from './check-policy.js';
 import { CheckRequests } from './check-requests.js';
 import { CheckRunner } from './check-runner.js';
@@ -33,36 +32,24 @@ export class GoalMonitorService implements OnApplicationBootstrap, BeforeApplica
     private readonly runner: CheckRunner,
     private readonly metrics: GoalMonitorMetrics,
     private readonly events: DomainEvents,
-    private readonly clock: Clock,
   ) {}
 
   private get enabled(): boolean {
     return this.config.goalMonitor.enabled;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    // Workspaces whose goals were written without a schedule row (seeded, or a crash between
-    // the goal's insert and its row) get one, due now.
-    const added = await this.repository
-      .addMissingSchedules(
-        this.policy.initialIntervalMs,
-        this.clock.now(),
-        this.policy.everyWorkspace,
-      )
-      .catch((error: unknown) => {
-        this.logger.error(`could not add missing goal schedules: ${String(error)}`);
-        return 0;
-      });
     if (this.policy.eventDriven) {
       this.unsubscribe = this.events.subscribe((event) => this.requests.onEvent(event));
     }
+    // Its first look (at once) also gives a schedule row to every workspace with goals that
+    // has none: seeded data, or a goal whose request could not be stored.
     this.runner.start();
     const { minIntervalMs, maxIntervalMs } = this.config.goalMonitor;
     this.logger.log(
       this.policy.mode === 'backoff'
-        ? `checking goals on events and every ${minIntervalMs / 1000}-${maxIntervalMs / 1000} s (backoff)` +
-            (added > 0 ? `; ${added} workspaces added` : '')
+        ? `checking goals on events and every ${minIntervalMs / 1000}-${maxIntervalMs / 1000} s (backoff)`
         : `checking every workspace's goals every ${this.policy.initialIntervalMs / 60_000} min (goal-monitor-backoff off)`,
     );
   }
@@ -73,15 +60,30 @@ export class GoalMonitorService implements OnApplicationBootstrap, BeforeApplica
     await this.runner.stop();
   }
 
-  /** For GoalsService: a goal of the workspace was created or edited. */
+  /**
+   * For GoalsService, after its write: a goal of the workspace was created or edited. Never
+   * fails the write, which has committed: a request that cannot be stored is logged, and the
+   * workspace is found by its next scheduled check or, without a row yet, by the next look for
+   * missing rows (at start-up, then once per maximum interval).
+   */
   async goalsChanged(workspaceId: string): Promise<void> {
     if (!this.enabled || !this.policy.eventDriven) return;
-    await this.requests.goalsChanged(workspaceId);
+    await this.requests.goalsChanged(workspaceId).catch((error: unknown) => {
+      this.logger.error(`could not request a check of workspace ${workspaceId}: ${String(error)}`);
+    });
   }
 
-  /** For /api/performance/metrics: this process's counters and the interval distribution. */
+  /**
+   * For /api/performance/metrics: this process's counters and the interval distribution (one
+   * query; empty when the database cannot answer, so the counters stay readable).
+   */
   async stats(): Promise<GoalMonitorStats> {
-    const intervals = this.enabled ? await this.repository.intervalDistribution() : [];
+    const intervals = this.enabled
+      ? await this.repository.intervalDistribution().catch((error: unknown) => {
+          this.logger.warn(`goal check intervals unavailable: ${String(error)}`);
+          return [];
+        })
+      : [];
     return this.metrics.snapshot({
       enabled: this.enabled,
       mode: this.policy.mode,
