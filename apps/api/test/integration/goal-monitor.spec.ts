@@ -1,66 +1,49 @@
-import type { Agent, Goal, GoalMonitorStats, Workspace } from '@orch/contracts';
+import type { Agent, Workspace } from '@orch/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryAccounting } from '../../src/infra/database/query-accounting.js';
-import { DomainEvents } from '../../src/infra/events/domain-events.js';
 import { CheckRunner } from '../../src/modules/goals/monitor/check-runner.js';
 import type { ApiResponse } from '../support/api-client.js';
-import { factory, type TestUser } from '../support/factories.js';
-import { monitorStats, mustSchedule, scheduleOf } from '../support/goal-monitor.js';
-import { ManualClock } from '../support/manual-clock.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestUser } from '../support/factories.js';
+import {
+  type MonitorApp,
+  mustSchedule,
+  scheduleOf,
+  startMonitorApp,
+} from '../support/goal-monitor.js';
+import type { ManualClock } from '../support/manual-clock.js';
+import type { TestApp } from '../support/test-app.js';
 
 /**
- * The goal monitor in the real app on a real PostgreSQL, with a clock the test
- * moves: hours of schedule run in seconds, and every time is exact. Each test
- * has its own app, database and clock, so its timeline starts at "now".
+ * When the goal monitor checks, in the real app on a real PostgreSQL with a clock the test
+ * moves: hours of schedule run in seconds, every time exact. Each test has its own app,
+ * database and clock, so its timeline starts at "now". The verdicts themselves:
+ * goal-monitor-verdicts.spec.ts.
  */
 
 const MIN = 60_000;
-/** The defaults (1-60 min, 2 s event delay, 10 s cooldown); no idle look-ups to wade through. */
-const MONITOR = { GOAL_MONITOR_ENABLED: 'true', GOAL_MONITOR_POLL_MS: '3600000' };
 const ALL_BUT_BACKOFF = 'batching,workspace-cache,response-cache,display-cache';
-
 const gapsInMinutes = (times: number[]) => times.slice(1).map((t, i) => (t - times[i]) / MIN);
-const ms = (iso: string) => new Date(iso).getTime();
 
-describe('the goal monitor, on a clock the test moves', () => {
-  let t: TestApp | undefined;
+describe('the goal monitor’s schedule, on a clock the test moves', () => {
+  let h: MonitorApp | undefined;
+  let t: TestApp;
   let clock: ManualClock;
-  let f: ReturnType<typeof factory>;
+  let f: MonitorApp['f'];
   let owner: TestUser;
-  /** Every goal.updated published, with the clock's time. */
-  let updates: { at: number; goal: Goal }[];
 
   async function start(env: Record<string, string> = {}): Promise<TestApp> {
-    clock = new ManualClock();
-    const app = await startTestApp({ env: { ...MONITOR, ...env }, clock });
-    t = app;
-    f = factory(app.api);
-    owner = await f.user();
-    updates = [];
-    app.app.get(DomainEvents).subscribe((event) => {
-      if (event.type === 'goal.updated')
-        updates.push({ at: clock.now(), goal: event.payload.goal });
-    });
-    await clock.advance(0); // the look for due checks at start-up
-    return app;
+    h = await startMonitorApp(env);
+    ({ app: t, clock, f, owner } = h);
+    return t;
   }
+  const stats = () => h!.stats();
+  const getGoal = (id: string) => h!.getGoal(id);
+  const updatesOf = (id: string) => h!.updatesOf(id);
 
   afterEach(async () => {
-    await t?.close();
-    t = undefined;
+    await h?.app.close();
+    h = undefined;
   });
-
-  const stats = (app: TestApp): Promise<GoalMonitorStats> => monitorStats(app.api, owner.token);
-  const getGoal = async (app: TestApp, id: string): Promise<Goal> => {
-    const res = await app.api.get<Goal>(`/api/goals/${id}`, { token: owner.token });
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  };
-  const updatesOf = (id: string) =>
-    updates
-      .filter((u) => u.goal.id === id)
-      .map((u) => ({ at: u.at, status: u.goal.status, progress: u.goal.progress }));
 
   it('checks an idle workspace after 1, 2, 4, ... minutes up to the 60-minute maximum, and from 1 minute again after an event that changes a verdict', async () => {
     const app = await start();
@@ -141,7 +124,7 @@ describe('the goal monitor, on a clock the test moves', () => {
     });
 
     // The goal carries the same times; its verdict changed at the first check and the delivery.
-    expect(await getGoal(app, goal.id)).toMatchObject({
+    expect(await getGoal(goal.id)).toMatchObject({
       status: 'active',
       progress: 1,
       statusReason: '1 of 100 deliverables so far',
@@ -154,7 +137,7 @@ describe('the goal monitor, on a clock the test moves', () => {
       { at: eventAt + 2_000, status: 'active', progress: 1 },
     ]);
 
-    const m = await stats(app);
+    const m = await stats();
     expect(m.enabled).toBe(true);
     expect(m.mode).toBe('backoff');
     expect(m.checks).toEqual({ run: { event: 3, schedule: 12 }, skipped: 0, failed: 0 });
@@ -178,7 +161,7 @@ describe('the goal monitor, on a clock the test moves', () => {
     await clock.advance(2_000); // the goal's first check
     await clock.advance(40_000); // quiet for longer than the 10 s cooldown
     const before = await mustSchedule(app.db, ws.id);
-    const statsBefore = await stats(app);
+    const statsBefore = await stats();
     expect(before.checks).toBe(1);
 
     // 100 writes through the API while the clock stands still: 60 deliverables,
@@ -206,7 +189,7 @@ describe('the goal monitor, on a clock the test moves', () => {
 
     let s = await mustSchedule(app.db, ws.id);
     expect(s).toMatchObject({ checks: 1, requestedAt: burstAt, nextCheckAt: burstAt + 2_000 });
-    const during = await stats(app);
+    const during = await stats();
     expect({
       received: during.events.received - statsBefore.events.received,
       requested: during.events.requested - statsBefore.events.requested,
@@ -217,12 +200,12 @@ describe('the goal monitor, on a clock the test moves', () => {
     await clock.advance(2_000);
     s = await mustSchedule(app.db, ws.id);
     expect(s).toMatchObject({ checks: 2, lastCheckedAt: burstAt + 2_000, intervalMs: MIN });
-    expect(await getGoal(app, goal.id)).toMatchObject({
+    expect(await getGoal(goal.id)).toMatchObject({
       status: 'active',
       progress: 30,
       statusReason: '60 of 200 deliverables so far',
     });
-    const after = await stats(app);
+    const after = await stats();
     expect(after.checks.run.event - statsBefore.checks.run.event).toBe(1);
     expect(after.checks.run.schedule - statsBefore.checks.run.schedule).toBe(0);
 
@@ -236,7 +219,7 @@ describe('the goal monitor, on a clock the test moves', () => {
     expect((await mustSchedule(app.db, ws.id)).checks).toBe(2);
     await clock.advanceTo(s.nextCheckAt);
     expect(await mustSchedule(app.db, ws.id)).toMatchObject({ checks: 3 });
-    expect((await getGoal(app, goal.id)).statusReason).toBe('61 of 200 deliverables so far');
+    expect((await getGoal(goal.id)).statusReason).toBe('61 of 200 deliverables so far');
   });
 
   it('a check brought forward by another instance does not swallow the events this one let through: another follows at the promised time', async () => {
@@ -264,7 +247,7 @@ describe('the goal monitor, on a clock the test moves', () => {
     app.app.get(CheckRunner).wake(firstCheck + 6_000);
     await clock.advanceTo(firstCheck + 6_000);
     expect((await mustSchedule(app.db, ws.id)).lastCheckedAt).toBe(firstCheck + 6_000);
-    expect((await getGoal(app, goal.id)).statusReason).toBe('1 of 10 deliverables so far');
+    expect((await getGoal(goal.id)).statusReason).toBe('1 of 10 deliverables so far');
 
     // At +7 s this instance still counts on its check at +10 s: the next deliverable costs no write.
     await clock.advance(1_000);
@@ -274,7 +257,7 @@ describe('the goal monitor, on a clock the test moves', () => {
       nextCheckAt: firstCheck + 10_000,
       requestedAt: firstCheck + 10_000,
     });
-    expect((await stats(app)).events.coalesced).toBe(1);
+    expect((await stats()).events.coalesced).toBe(1);
     // The check at +6 s left that promise in the row: it runs at +10 s and counts the deliverable.
     await clock.advanceTo(firstCheck + 10_000);
     expect(await mustSchedule(app.db, ws.id)).toMatchObject({
@@ -282,85 +265,7 @@ describe('the goal monitor, on a clock the test moves', () => {
       lastCheckedAt: firstCheck + 10_000,
       requestedAt: null,
     });
-    expect((await getGoal(app, goal.id)).statusReason).toBe('2 of 10 deliverables so far');
-  });
-
-  it('keeps the verdicts: achieved on target, at risk when quiet, missed when the window closes, each exactly on time; paused goals untouched', async () => {
-    const app = await start();
-    const ws = await f.workspace(owner);
-    const agent = await f.agent(owner, ws.id);
-    const body = { agentIds: [agent.id], windowHours: 1 };
-    const shipped = await f.goal(owner, ws.id, { ...body, targetDeliverables: 2 });
-    const lagging = await f.goal(owner, ws.id, { ...body, targetDeliverables: 3 });
-    const paused = await f.goal(owner, ws.id, { ...body, targetDeliverables: 3 });
-    const pause = await app.api.patch(
-      `/api/goals/${paused.id}`,
-      { status: 'paused' },
-      { token: owner.token },
-    );
-    expect(pause.status, pause.text).toBe(200);
-    await f.deliverable(owner, ws.id, { agentId: agent.id });
-    const last = await f.deliverable(owner, ws.id, { agentId: agent.id });
-    const firstCheckAt = clock.now() + 2_000;
-
-    await clock.advance(2 * 60 * MIN);
-
-    // Achieved at the first check, and never announced again.
-    expect(updatesOf(shipped.id).slice(1)).toEqual([
-      { at: firstCheckAt, status: 'achieved', progress: 100 },
-    ]);
-    expect((await getGoal(app, shipped.id)).statusReason).toBe(
-      '2 of 2 deliverables within the window',
-    );
-    // Active at 2 of 3; at risk exactly a quarter window (15 min) after the last activity;
-    // missed exactly when its hour is up. The monitor woke for both moments.
-    expect(updatesOf(lagging.id).slice(1)).toEqual([
-      { at: firstCheckAt, status: 'active', progress: 66 },
-      { at: ms(last.createdAt) + 15 * MIN, status: 'at_risk', progress: 66 },
-      { at: ms(lagging.createdAt) + 60 * MIN, status: 'missed', progress: 66 },
-    ]);
-    expect(await getGoal(app, lagging.id)).toMatchObject({
-      status: 'missed',
-      statusReason: '2 of 3 deliverables when the window closed',
-    });
-    // The paused goal: no verdict, no check time, nothing announced but the PATCHes.
-    expect(await getGoal(app, paused.id)).toMatchObject({
-      status: 'paused',
-      statusReason: null,
-      lastCheckedAt: null,
-      progress: 0,
-    });
-    expect(updatesOf(paused.id).map((u) => u.status)).toEqual(['active', 'paused']);
-    const m = await stats(app);
-    expect(m.statusChanges).toEqual({ active: 0, at_risk: 1, achieved: 1, missed: 1, paused: 0 });
-    expect(m.checks.failed).toBe(0);
-  });
-
-  it('a workspace whose goals are all paused costs a skipped check, backing off; resuming one checks it within 2 s', async () => {
-    const app = await start();
-    const ws = await f.workspace(owner);
-    const goal = await f.goal(owner, ws.id);
-    await clock.advance(2_000);
-    expect((await getGoal(app, goal.id)).statusReason).not.toBeNull();
-    const res = await app.api.patch(
-      `/api/goals/${goal.id}`,
-      { status: 'paused' },
-      { token: owner.token },
-    );
-    expect(res.status).toBe(200);
-    // Checked (skipped) 2 s after the PATCH, then after 2 minutes; the interval is 4 minutes now.
-    await clock.advance(4 * MIN);
-    const s = await mustSchedule(app.db, ws.id);
-    const m = await stats(app);
-    expect(m.checks).toEqual({ run: { event: 1, schedule: 0 }, skipped: 2, failed: 0 });
-    expect(s.intervalMs).toBe(4 * MIN);
-    const resumedAt = clock.now();
-    await app.api.patch(`/api/goals/${goal.id}`, { status: 'active' }, { token: owner.token });
-    await clock.advance(2_000);
-    expect(await getGoal(app, goal.id)).toMatchObject({
-      status: 'active',
-      lastCheckedAt: new Date(resumedAt + 2_000).toISOString(),
-    });
+    expect((await getGoal(goal.id)).statusReason).toBe('2 of 10 deliverables so far');
   });
 
   it('costs exact round trips: a look 1, a check 6 more (7 when a verdict changed), a request 1, a covered event 0', async () => {
@@ -417,37 +322,9 @@ describe('the goal monitor, on a clock the test moves', () => {
     await f.step(owner, process.id);
     expect(requests() - sent).toBe(1);
     await clock.advance(MIN);
-    const m = await stats(app);
+    const m = await stats();
     expect(m.events).toEqual({ received: 4, coalesced: 1, ignored: 2, requested: 1 });
     expect((await mustSchedule(app.db, ws.id)).checks).toBe(checksBefore + 1); // the backoff's, not the step's
-  });
-
-  it('a check that fails is rolled back, counted, and tried again after the minimum interval', async () => {
-    const app = await start();
-    const ws = await f.workspace(owner);
-    const goal = await f.goal(owner, ws.id, { targetDeliverables: 1 });
-    const failsAt = clock.now() + 2_000;
-    await app.db.query('ALTER TABLE thinking_processes RENAME TO thinking_processes_away');
-    try {
-      await clock.advance(2_000);
-    } finally {
-      await app.db.query('ALTER TABLE thinking_processes_away RENAME TO thinking_processes');
-    }
-    expect(await mustSchedule(app.db, ws.id)).toMatchObject({
-      checks: 0,
-      lastCheckedAt: null,
-      requestedAt: failsAt - 2_000,
-      nextCheckAt: failsAt + MIN,
-    });
-    expect(await getGoal(app, goal.id)).toMatchObject({ lastCheckedAt: null, statusReason: null });
-    expect((await stats(app)).checks.failed).toBe(1);
-
-    await clock.advance(MIN);
-    expect(await mustSchedule(app.db, ws.id)).toMatchObject({
-      checks: 1,
-      lastCheckedAt: failsAt + MIN,
-    });
-    expect((await getGoal(app, goal.id)).statusReason).toBe('0 of 1 deliverables so far');
   });
 
   it('with goal-monitor-backoff off: every workspace, goals or not, every 20 minutes; events ignored', async () => {
@@ -473,13 +350,13 @@ describe('the goal monitor, on a clock the test moves', () => {
     await f.deliverable(owner, withGoals.id, { agentId: agent.id });
     await f.deliverable(owner, withGoals.id, { agentId: agent.id });
     await clock.advance(19 * MIN);
-    expect((await getGoal(app, goal.id)).status).toBe('active');
+    expect((await getGoal(goal.id)).status).toBe('active');
     await clock.advanceTo(bootAt + 10_000 + 60 * MIN);
-    expect((await getGoal(app, goal.id)).status).toBe('achieved');
+    expect((await getGoal(goal.id)).status).toBe('achieved');
     for (const ws of [withGoals, without]) {
       expect((await mustSchedule(app.db, ws.id)).checks).toBe(4);
     }
-    const m = await stats(app);
+    const m = await stats();
     expect(m.mode).toBe('fixed');
     expect(m.checks).toEqual({ run: { event: 0, schedule: 4 }, skipped: 4, failed: 0 });
     expect(m.events).toEqual({ received: 0, coalesced: 0, ignored: 0, requested: 0 });

@@ -1,7 +1,10 @@
-import type { GoalMonitorStats, PerformanceMetrics } from '@orch/contracts';
+import type { Goal, GoalMonitorStats, PerformanceMetrics } from '@orch/contracts';
 import { expect } from 'vitest';
+import { DomainEvents } from '../../src/infra/events/domain-events.js';
 import type { ApiClient } from './api-client.js';
-import type { SqlRunner } from './factories.js';
+import { factory, type SqlRunner } from './factories.js';
+import { ManualClock } from './manual-clock.js';
+import { startTestApp } from './test-app.js';
 
 /** A workspace's goal_schedules row, times as ms since the epoch. */
 export interface Schedule {
@@ -62,3 +65,48 @@ export async function monitorStats(api: ApiClient, token: string): Promise<GoalM
   expect(res.status, res.text).toBe(200);
   return res.body.goalMonitor;
 }
+
+/** Every goal.updated published, with the clock's time. */
+export interface GoalUpdate {
+  at: number;
+  goal: Goal;
+}
+
+/**
+ * The real app (startTestApp) with the goal monitor on and a clock the test moves, a user,
+ * and every goal.updated recorded: the setting of the monitor specs. The defaults (1-60 min,
+ * 2 s event delay, 10 s cooldown); no idle look-ups to wade through unless `env` says so.
+ */
+export async function startMonitorApp(env: Record<string, string> = {}) {
+  const clock = new ManualClock();
+  const app = await startTestApp({
+    env: { GOAL_MONITOR_ENABLED: 'true', GOAL_MONITOR_POLL_MS: '3600000', ...env },
+    clock,
+  });
+  const f = factory(app.api);
+  const owner = await f.user();
+  const updates: GoalUpdate[] = [];
+  app.app.get(DomainEvents).subscribe((event) => {
+    if (event.type === 'goal.updated') updates.push({ at: clock.now(), goal: event.payload.goal });
+  });
+  await clock.advance(0); // the look for due checks at start-up
+  return {
+    app,
+    clock,
+    f,
+    owner,
+    stats: (): Promise<GoalMonitorStats> => monitorStats(app.api, owner.token),
+    async getGoal(id: string): Promise<Goal> {
+      const res = await app.api.get<Goal>(`/api/goals/${id}`, { token: owner.token });
+      expect(res.status, res.text).toBe(200);
+      return res.body;
+    },
+    /** The goal's announcements: when, and with which status and progress. */
+    updatesOf: (id: string) =>
+      updates
+        .filter((u) => u.goal.id === id)
+        .map((u) => ({ at: u.at, status: u.goal.status, progress: u.goal.progress })),
+  };
+}
+
+export type MonitorApp = Awaited<ReturnType<typeof startMonitorApp>>;
