@@ -13,7 +13,10 @@ const contracts = {
  * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
  *   each file on its own database cloned from a migrated template, through the real HTTP server.
  * - e2e: the built app in a real Chromium.
+ * - measure: simulations that produce a page's figures (minutes each), only with MEASURE=1:
+ *   `npm run measure:goal-monitor`. Not part of `npm test`.
  */
+const measure = process.env.MEASURE === '1';
 export default defineConfig({
   test: {
     // CI also writes a JSON report: tools/ci/check-test-report.mjs fails the run when no test ran.
@@ -68,6 +71,24 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      ...(measure
+        ? [
+            {
+              resolve: { alias: contracts },
+              test: {
+                name: 'measure',
+                environment: 'node',
+                sequence: { groupOrder: 3 },
+                include: ['apps/api/test/measure/**/*.measure.ts'],
+                globalSetup: ['apps/api/test/support/global-setup.ts'],
+                pool: 'forks' as const,
+                fileParallelism: false,
+                testTimeout: 20 * 60_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

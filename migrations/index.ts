@@ -1,6 +1,7 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema.js';
 import { QuotaNotifications1764000000000 } from './1764000000000-QuotaNotifications.js';
 import { ThinkingProcessLastStepAt1764100000000 } from './1764100000000-ThinkingProcessLastStepAt.js';
+import { GoalMonitor1764200000000 } from './1764200000000-GoalMonitor.js';
 import { DisplayContentClaimsAndAiUsage1763900000000 } from './1763900000000-DisplayContentClaimsAndAiUsage.js';
 
 /** Every migration, oldest first. Listed explicitly so the build and the tests load the same set. */
@@ -9,4 +10,5 @@ export const migrations = [
   DisplayContentClaimsAndAiUsage1763900000000,
   QuotaNotifications1764000000000,
   ThinkingProcessLastStepAt1764100000000,
+  GoalMonitor1764200000000,
 ];

@@ -7,6 +7,8 @@ import { DatabaseModule } from './infra/database/database.module.js';
 import { AppCacheModule } from './infra/cache/cache.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
+import type { Clock } from './infra/time/clock.js';
+import { TimeModule } from './infra/time/time.module.js';
 import { ErrorFilter } from './infra/http/error.filter.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -22,13 +24,20 @@ import { ThinkingModule } from './modules/thinking/thinking.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
 
+/** What a test may hand the app besides its configuration. */
+export interface AppOptions {
+  /** The clock the goal monitor schedules by (default: the system clock). */
+  clock?: Clock;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        TimeModule.forRoot(options.clock),
         DatabaseModule.forRoot(databaseUrl, ENTITIES),
         RedisModule,
         EventsModule,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { AppModule } from './app.module.js';
+import { AppModule, type AppOptions } from './app.module.js';
 import type { AppConfig } from './infra/config/app-config.js';
 import { withBootstrapLock } from './infra/database/bootstrap-lock.js';
 import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
@@ -25,6 +25,7 @@ export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
 export async function createApp(
   config: AppConfig,
   databaseUrl: string,
+  options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -36,7 +37,7 @@ export async function createApp(
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, databaseUrl),
+    AppModule.forRoot(config, databaseUrl, options),
     adapter,
     {
       logger: logLevels(config.logLevel),

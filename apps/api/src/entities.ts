@@ -3,6 +3,7 @@ import { AgentEntity } from './modules/agents/entities/agent.entity.js';
 import { DeliverableEntity } from './modules/deliverables/entities/deliverable.entity.js';
 import { AiUsageEntity } from './modules/quota/entities/ai-usage.entity.js';
 import { QuotaNotificationEntity } from './modules/quota/entities/quota-notification.entity.js';
+import { GoalScheduleEntity } from './modules/goals/entities/goal-schedule.entity.js';
 import { GoalEntity } from './modules/goals/entities/goal.entity.js';
 import { ThinkingProcessEntity } from './modules/thinking/entities/thinking-process.entity.js';
 import { ThinkingStepEntity } from './modules/thinking/entities/thinking-step.entity.js';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   ThinkingProcessEntity,
   ThinkingStepEntity,
   GoalEntity,
+  GoalScheduleEntity,
   AiUsageEntity,
   QuotaNotificationEntity,
 ];

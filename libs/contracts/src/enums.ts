@@ -52,3 +52,13 @@ export const GoalStatus = {
 } as const;
 export type GoalStatus = (typeof GoalStatus)[keyof typeof GoalStatus];
 export const GOAL_STATUSES = Object.values(GoalStatus) as readonly GoalStatus[];
+
+/**
+ * The statuses a client sets on a goal: pause it, or hand it back to the goal
+ * monitor. The others (at_risk, achieved, missed) are the monitor's verdicts.
+ */
+export type ManualGoalStatus = typeof GoalStatus.Active | typeof GoalStatus.Paused;
+export const MANUAL_GOAL_STATUSES: readonly ManualGoalStatus[] = [
+  GoalStatus.Active,
+  GoalStatus.Paused,
+];

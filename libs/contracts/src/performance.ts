@@ -1,3 +1,4 @@
+import type { GoalStatus } from './enums.js';
 import type { RealtimeStats } from './realtime.js';
 
 /** Every optimization that can be switched off (OPTIMIZATIONS=all | none | a comma list to keep). */
@@ -10,6 +11,8 @@ export const OPTIMIZATION_DESCRIPTIONS = {
     'The dashboard aggregate, agent lists and quota status served from the cache until a write invalidates them (off: computed on every request)',
   'display-cache':
     'Deliverable display content is transformed once, stored with the hashes it was made from, and served from the database (off: transformed on every read, one after another, nothing stored)',
+  'goal-monitor-backoff':
+    'Goals are checked within seconds of a relevant event, and otherwise on a per-workspace interval that doubles while nothing changes (off: every workspace re-checked on a fixed 20-minute cycle, events ignored)',
 } as const;
 export type OptimizationName = keyof typeof OPTIMIZATION_DESCRIPTIONS;
 export const OPTIMIZATION_NAMES = Object.keys(OPTIMIZATION_DESCRIPTIONS) as OptimizationName[];
@@ -57,6 +60,48 @@ export interface PerformanceMetrics {
   uptimeSeconds: number;
   database: DatabaseMetrics;
   realtime: RealtimeStats;
+  goalMonitor: GoalMonitorStats;
+}
+
+/** What made a goal check due. */
+export type GoalCheckTrigger = 'event' | 'schedule';
+
+/**
+ * The goal monitor (docs/goal-monitor.md). Counters count since this process
+ * started and only go up; every check runs on exactly one instance, so the
+ * sums over the instances are the totals.
+ */
+export interface GoalMonitorStats {
+  /** false when GOAL_MONITOR_ENABLED=false: nothing below moves. */
+  enabled: boolean;
+  /** backoff: event-triggered checks and per-workspace backoff; fixed: the 20-minute baseline cycle. */
+  mode: 'backoff' | 'fixed';
+  checks: {
+    /** Checks that evaluated at least one goal, by what made them due. */
+    run: Record<GoalCheckTrigger, number>;
+    /** Due checks that found nothing to evaluate (no goals, or every goal paused). */
+    skipped: number;
+    /** Checks that failed and were rolled back; each is retried after the minimum interval. */
+    failed: number;
+  };
+  /** Goals the monitor moved to another status, by the new status. */
+  statusChanges: Record<GoalStatus, number>;
+  events: {
+    /** Agent, deliverable and thinking-step events that arrived at this instance. */
+    received: number;
+    /** Absorbed by a check already requested here (debounced): no database write. */
+    coalesced: number;
+    /** Could not change any goal's verdict (an agent no goal watches, a step while nothing is stalled). */
+    ignored: number;
+    /** Requested a check: one UPDATE each. */
+    requested: number;
+  };
+  /** From the first event of a request to the start of the check that covered it. */
+  eventToCheckSeconds: { count: number; sum: number; max: number };
+  /** Claim queries this instance ran, idle ones included. */
+  polls: number;
+  /** Workspaces per current backoff interval, across every instance (read from the database). */
+  intervals: { intervalSeconds: number; workspaces: number }[];
 }
 
 export interface DisplayContentStats {

@@ -230,12 +230,12 @@ describe('the cache, in-process tier (no REDIS_URL)', () => {
         ok(
           await t.api.patch<Goal>(
             `/api/goals/${goal.id}`,
-            { status: GoalStatus.AtRisk },
+            { status: GoalStatus.Paused },
             { token: owner.token },
           ),
         ),
       );
-      expect(d.goals.map((g) => g.status)).toEqual(['at_risk']);
+      expect(d.goals.map((g) => g.status)).toEqual(['paused']);
 
       d = await afterWrite(() => f.process(owner, ws.id, agent.id));
       expect(d.counts.thinkingProcesses).toBe(1);

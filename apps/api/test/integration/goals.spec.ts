@@ -80,6 +80,7 @@ describe('goals', () => {
       description: null,
       status: 'active',
       progress: 0,
+      statusReason: null,
       agentIds: [],
       targetDeliverables: null,
       windowHours: 24,
@@ -223,6 +224,10 @@ describe('goals', () => {
     for (const [body, fields] of [
       [{ agentIds: [foreignAgent.id], title: 'Hijacked' }, ['agentIds']],
       [{ status: 'done' }, ['status']],
+      // The monitor's verdicts are not a client's to set: only active and paused are.
+      [{ status: 'at_risk' }, ['status']],
+      [{ status: 'achieved' }, ['status']],
+      [{ status: 'missed' }, ['status']],
       [{ windowHours: 0, progress: 100 }, ['progress', 'windowHours']],
       [{ workspaceId: randomUUID() }, ['workspaceId']],
     ] as const) {

@@ -47,6 +47,8 @@ async function startOnSameDatabase(first: TestApp, env: Record<string, string>):
     DB_POOL_MAX: '5',
     AI_LOCAL_COST_MS: '0',
     RATE_LIMIT_MULTIPLIER: '1000',
+    // As startTestApp: no background goal checks changing rows between the compared reads.
+    GOAL_MONITOR_ENABLED: 'false',
     ...env,
   });
   const app = await createApp(config, first.database.url);

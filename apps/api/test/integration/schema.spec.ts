@@ -1,3 +1,10 @@
+import {
+  AGENT_STATUSES,
+  GOAL_STATUSES,
+  THINKING_PROCESS_STATUSES,
+  THINKING_STEP_KINDS,
+  WORKSPACE_ROLES,
+} from '@orch/contracts';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../../migrations/index.js';
@@ -17,7 +24,21 @@ const EXPECTED_INDEXES = [
   'idx_thinking_processes_agent_id',
   'idx_thinking_steps_process_id_created_at_id',
   'idx_goals_workspace_id_created_at_id',
+  'idx_goal_schedules_next_check_at',
 ];
+
+/**
+ * Every database enum and the contract's list it must equal, value for value and in order:
+ * one status vocabulary, so a value one side lacks (the seed system's AgentStatus.TERMINATED)
+ * fails here instead of at run time.
+ */
+const ENUMS: Record<string, readonly string[]> = {
+  agent_status: AGENT_STATUSES,
+  goal_status: GOAL_STATUSES,
+  thinking_process_status: THINKING_PROCESS_STATUSES,
+  thinking_step_kind: THINKING_STEP_KINDS,
+  workspace_role: WORKSPACE_ROLES,
+};
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -65,6 +86,17 @@ describe('migrations', () => {
            SELECT 1 FROM pg_index i
             WHERE i.indrelid = c.conrelid AND (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] = c.conkey)`);
     expect(unindexed).toEqual([]);
+
+    const enums = await db.query<{ name: string; labels: string[] }[]>(`
+      SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels
+        FROM pg_type t
+        JOIN pg_namespace n ON n.oid = t.typnamespace
+        JOIN pg_enum e ON e.enumtypid = t.oid
+       WHERE n.nspname = 'public'
+       GROUP BY t.typname`);
+    expect(Object.fromEntries(enums.map((e) => [e.name, e.labels]))).toEqual(
+      Object.fromEntries(Object.entries(ENUMS).map(([name, values]) => [name, [...values]])),
+    );
 
     const reverted = await revertMigrations(database.url, migrations.length);
     expect(reverted).toEqual(migrations.map((m) => m.name).reverse());

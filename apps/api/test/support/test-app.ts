@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap.js';
+import type { Clock } from '../../src/infra/time/clock.js';
 import { AppConfig } from '../../src/infra/config/app-config.js';
 import { ApiClient } from './api-client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -24,7 +25,7 @@ export interface TestApp {
  * database, listening on a free loopback port.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = AppConfig.from({
@@ -37,9 +38,11 @@ export async function startTestApp(
     AI_LOCAL_COST_MS: '0',
     // Limits stay on, raised: the rate-limit tests set their own.
     RATE_LIMIT_MULTIPLIER: '1000',
+    // Off unless a test is about it: its background checks would add to the counts others assert.
+    GOAL_MONITOR_ENABLED: 'false',
     ...options.env,
   });
-  const app = await createApp(config, database.url);
+  const app = await createApp(config, database.url, { clock: options.clock });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -26,6 +26,27 @@ describe('AppConfig', () => {
     });
   });
 
+  it('has the goal monitor on, checking every 1 to 60 minutes, and refuses a maximum below the minimum', () => {
+    expect(AppConfig.from(base).goalMonitor).toEqual({
+      enabled: true,
+      minIntervalMs: 60_000,
+      maxIntervalMs: 3_600_000,
+      eventDelayMs: 2_000,
+      eventCooldownMs: 10_000,
+      pollMs: 10_000,
+    });
+    expect(() =>
+      AppConfig.from({
+        ...base,
+        GOAL_MONITOR_MIN_INTERVAL_MS: '120000',
+        GOAL_MONITOR_MAX_INTERVAL_MS: '60000',
+      }),
+    ).toThrow(/GOAL_MONITOR_MAX_INTERVAL_MS: must be at least GOAL_MONITOR_MIN_INTERVAL_MS/);
+    expect(() => AppConfig.from({ ...base, GOAL_MONITOR_POLL_MS: '10' })).toThrow(
+      /GOAL_MONITOR_POLL_MS/,
+    );
+  });
+
   it('names every bad variable and the value it got', () => {
     let error: unknown;
     try {

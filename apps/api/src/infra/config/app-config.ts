@@ -76,6 +76,15 @@ export class AppConfig {
     localCostMs: number;
     costPerCallUsd: number;
   };
+  /** docs/goal-monitor.md; the 20-minute baseline cycle is not configurable. */
+  readonly goalMonitor: {
+    enabled: boolean;
+    minIntervalMs: number;
+    maxIntervalMs: number;
+    eventDelayMs: number;
+    eventCooldownMs: number;
+    pollMs: number;
+  };
   readonly demo: {
     seed: boolean;
     email: string;
@@ -155,6 +164,14 @@ export class AppConfig {
       localCostMs: env.AI_LOCAL_COST_MS,
       costPerCallUsd: env.AI_COST_PER_CALL_USD,
     };
+    this.goalMonitor = {
+      enabled: env.GOAL_MONITOR_ENABLED,
+      minIntervalMs: env.GOAL_MONITOR_MIN_INTERVAL_MS,
+      maxIntervalMs: env.GOAL_MONITOR_MAX_INTERVAL_MS,
+      eventDelayMs: env.GOAL_MONITOR_EVENT_DELAY_MS,
+      eventCooldownMs: env.GOAL_MONITOR_EVENT_COOLDOWN_MS,
+      pollMs: env.GOAL_MONITOR_POLL_MS,
+    };
     this.demo = {
       seed: env.DEMO_SEED,
       email: env.DEMO_EMAIL.toLowerCase(),
@@ -190,6 +207,11 @@ export class AppConfig {
     if (env.AI_PROVIDER === 'openai' && !env.AI_BASE_URL) {
       throw new ConfigError([
         'AI_BASE_URL: required when AI_PROVIDER=openai (e.g. http://host:port/v1)',
+      ]);
+    }
+    if (env.GOAL_MONITOR_MAX_INTERVAL_MS < env.GOAL_MONITOR_MIN_INTERVAL_MS) {
+      throw new ConfigError([
+        `GOAL_MONITOR_MAX_INTERVAL_MS: must be at least GOAL_MONITOR_MIN_INTERVAL_MS (${env.GOAL_MONITOR_MIN_INTERVAL_MS}) (got ${env.GOAL_MONITOR_MAX_INTERVAL_MS})`,
       ]);
     }
     if (!env.JWT_SECRET && env.NODE_ENV === 'production') {

@@ -110,6 +110,12 @@ export const envSchema = z.object({
   WS_MAX_BACKLOG: int(1).default(1_000),
   WS_MESSAGES_PER_MIN: int(1).default(120),
   WS_INSTANCE_TTL_MS: int(1_000).default(15_000),
+  GOAL_MONITOR_ENABLED: bool.default(true),
+  GOAL_MONITOR_MIN_INTERVAL_MS: int(100, 2_147_483_647).default(60_000),
+  GOAL_MONITOR_MAX_INTERVAL_MS: int(100, 2_147_483_647).default(3_600_000),
+  GOAL_MONITOR_EVENT_DELAY_MS: int(0, 3_600_000).default(2_000),
+  GOAL_MONITOR_EVENT_COOLDOWN_MS: int(0, 3_600_000).default(10_000),
+  GOAL_MONITOR_POLL_MS: int(50, 3_600_000).default(10_000),
   DEMO_ACTIVITY: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_ACTIVITY_MS: int(200).default(4_000),
 

@@ -123,6 +123,7 @@ export class DashboardRepository implements DashboardReader {
           description: g.description ?? null,
           status: g.status,
           progress: g.progress,
+          statusReason: g.status_reason ?? null,
           agentIds: g.agent_ids,
           targetDeliverables: g.target_deliverables ?? null,
           windowHours: g.window_hours,

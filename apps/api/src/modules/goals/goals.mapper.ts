@@ -9,6 +9,7 @@ export function toGoal(entity: GoalEntity): Goal {
     description: entity.description,
     status: entity.status,
     progress: entity.progress,
+    statusReason: entity.statusReason ?? null,
     agentIds: entity.agentIds,
     targetDeliverables: entity.targetDeliverables,
     windowHours: entity.windowHours,

@@ -3,11 +3,12 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { GoalsController } from './goals.controller.js';
 import { GoalsRepository } from './goals.repository.js';
 import { GoalsService } from './goals.service.js';
+import { GoalMonitorModule } from './monitor/goal-monitor.module.js';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, GoalMonitorModule],
   controllers: [GoalsController],
   providers: [GoalsRepository, GoalsService],
-  exports: [GoalsService],
+  exports: [GoalsService, GoalMonitorModule],
 })
 export class GoalsModule {}

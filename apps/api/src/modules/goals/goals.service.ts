@@ -7,6 +7,7 @@ import { AgentsService } from '../agents/agents.service.js';
 import type { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto.js';
 import { toGoal } from './goals.mapper.js';
 import { GoalsRepository } from './goals.repository.js';
+import { GoalMonitorService } from './monitor/goal-monitor.service.js';
 
 @Injectable()
 export class GoalsService {
@@ -14,6 +15,7 @@ export class GoalsService {
     private readonly goals: GoalsRepository,
     private readonly agents: AgentsService,
     private readonly events: DomainEvents,
+    private readonly monitor: GoalMonitorService,
   ) {}
 
   async list(workspaceId: string, page: PageRequest): Promise<Page<Goal>> {
@@ -59,6 +61,7 @@ export class GoalsService {
   }
 
   private async announce(goal: Goal): Promise<Goal> {
+    await this.monitor.goalsChanged(goal.workspaceId);
     await this.events.publish({
       type: 'goal.updated',
       workspaceId: goal.workspaceId,

@@ -10,6 +10,7 @@ import { CacheService } from '../../infra/cache/cache.service.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { RATE_LIMIT_TIERS } from '../../infra/throttling/rate-limit.decorators.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
+import { GoalMonitorService } from '../goals/monitor/goal-monitor.service.js';
 import { QueryAccounting } from '../../infra/database/query-accounting.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 
@@ -22,6 +23,7 @@ export class PerformanceService {
     private readonly config: AppConfig,
     private readonly realtime: RealtimeGateway,
     private readonly cache: CacheService,
+    private readonly goalMonitor: GoalMonitorService,
   ) {}
 
   cacheStats(): CacheStatsResponse {
@@ -50,6 +52,7 @@ export class PerformanceService {
       uptimeSeconds: Math.round(process.uptime()),
       database: this.queries.metrics(),
       realtime: await this.realtime.stats(),
+      goalMonitor: await this.goalMonitor.stats(),
     };
   }
 }

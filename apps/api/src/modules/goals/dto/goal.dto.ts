@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   type CreateGoalRequest,
-  GOAL_STATUSES,
-  type GoalStatus,
+  MANUAL_GOAL_STATUSES,
+  type ManualGoalStatus,
   type UpdateGoalRequest,
 } from '@orch/contracts';
 import {
@@ -70,8 +70,9 @@ export class UpdateGoalDto extends GoalFieldsDto implements UpdateGoalRequest {
   @MaxLength(200)
   title?: string;
 
-  @ApiPropertyOptional({ enum: GOAL_STATUSES })
+  /** active or paused: the other statuses are the goal monitor's verdicts. */
+  @ApiPropertyOptional({ enum: MANUAL_GOAL_STATUSES })
   @IsOmittable()
-  @IsIn(GOAL_STATUSES)
-  status?: GoalStatus;
+  @IsIn(MANUAL_GOAL_STATUSES)
+  status?: ManualGoalStatus;
 }

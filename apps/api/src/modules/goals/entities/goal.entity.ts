@@ -33,6 +33,10 @@ export class GoalEntity {
   @Column({ type: 'smallint', default: 0 })
   progress!: number;
 
+  /** The goal monitor's reason for the status, shown beside it; null until the first check. */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason!: string | null;
+
   /**
    * The agents whose deliverables count towards the goal. An array, not a join
    * table: it is always read and written whole with its goal; the service checks
