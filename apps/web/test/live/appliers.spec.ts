@@ -2,6 +2,7 @@ import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type {
+  Goal,
   Agent,
   Dashboard,
   DeliverableListResponse,
@@ -16,7 +17,6 @@ import { registerLiveAppliers } from '../../src/app/live/register-appliers';
 import { agentsQueryOptions } from '../../src/features/agents/api/get-agents';
 import { deliverablesQueryOptions } from '../../src/features/deliverables/api/get-deliverables';
 import { goalsQueryOptions } from '../../src/features/goals/api/get-goals';
-import type { GoalView } from '../../src/features/goals/api/types';
 import {
   quotaNotificationsQueryOptions,
   quotaStatusQueryOptions,
@@ -195,18 +195,18 @@ describe('pushed events applied to the cache', () => {
     ]);
   });
 
-  it('goal.updated replaces the goal (with the monitor reason when sent) or adds a new one', async () => {
-    const evaluated: GoalView = {
+  it('goal.updated replaces the goal (with the monitor reason) or adds a new one', async () => {
+    const evaluated: Goal = {
       ...f.goal(1),
       status: 'at_risk',
-      reason: 'every agent is offline',
+      statusReason: 'every agent is offline',
       updatedAt: f.at(45),
     };
     await applyLiveEvent(context, 'goal.updated', { goal: evaluated });
     await applyLiveEvent(context, 'goal.updated', { goal: f.goal(2) });
-    const goals = get<InfiniteData<Page<GoalView>>>(keys.goals)?.pages[0].items;
-    expect(goals?.map((g) => [g.title, g.status, g.reason])).toEqual([
-      ['Goal 2', 'active', undefined],
+    const goals = get<InfiniteData<Page<Goal>>>(keys.goals)?.pages[0].items;
+    expect(goals?.map((g) => [g.title, g.status, g.statusReason])).toEqual([
+      ['Goal 2', 'active', null],
       ['Goal 1', 'at_risk', 'every agent is offline'],
     ]);
     expect(get<Dashboard>(keys.dashboard)?.counts.goals).toBe(2);

@@ -57,6 +57,7 @@ export function goal(n: number, overrides: Partial<Goal> = {}): Goal {
     description: null,
     status: 'active',
     progress: 10 * n,
+    statusReason: null,
     agentIds: [],
     targetDeliverables: 5,
     windowHours: 24,

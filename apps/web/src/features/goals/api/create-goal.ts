@@ -1,14 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import type { CreateGoalRequest } from '@orch/contracts';
+import type { Goal, CreateGoalRequest } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
 import { applyLiveEvent } from '../../../lib/live-events';
-import type { GoalView } from './types';
 
 /** POST /api/workspaces/:id/goals. */
-export function createGoal(workspaceId: string, body: CreateGoalRequest): Promise<GoalView> {
-  return api.post<GoalView>(`/workspaces/${encodeURIComponent(workspaceId)}/goals`, body);
+export function createGoal(workspaceId: string, body: CreateGoalRequest): Promise<Goal> {
+  return api.post<Goal>(`/workspaces/${encodeURIComponent(workspaceId)}/goals`, body);
 }
 
 export function useCreateGoal(workspaceId: string) {

@@ -1,11 +1,10 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
-import { PAGE_LIMIT_MAX, type Page } from '@orch/contracts';
+import { type Goal, PAGE_LIMIT_MAX, type Page } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
 import { livePolling } from '../../../lib/polling';
 import { goalKeys } from './keys';
-import type { GoalView } from './types';
 
 interface GetGoalsParams {
   workspaceId: string;
@@ -16,7 +15,7 @@ interface GetGoalsParams {
 
 /** GET /api/workspaces/:id/goals, newest first. */
 export function getGoals({ workspaceId, limit = PAGE_LIMIT_MAX, cursor, signal }: GetGoalsParams) {
-  return api.get<Page<GoalView>>(`/workspaces/${encodeURIComponent(workspaceId)}/goals`, {
+  return api.get<Page<Goal>>(`/workspaces/${encodeURIComponent(workspaceId)}/goals`, {
     query: { limit, cursor },
     signal,
   });

@@ -5,13 +5,12 @@ import type { Goal, Page } from '@orch/contracts';
 import { patchQueries, upsertInPages } from '../../../lib/cache';
 import type { LiveContext } from '../../../lib/live-events';
 import { goalKeys } from './keys';
-import type { GoalView } from './types';
 
-type GoalPages = InfiniteData<Page<GoalView>>;
+type GoalPages = InfiniteData<Page<Goal>>;
 
 /** `goal.updated` (a change, a new goal, or a monitor's evaluation): in place, or first. */
-export function withGoal(data: GoalPages, goal: GoalView): GoalPages {
-  return upsertInPages<GoalView, Page<GoalView>>(data, goal);
+export function withGoal(data: GoalPages, goal: Goal): GoalPages {
+  return upsertInPages<Goal, Page<Goal>>(data, goal);
 }
 
 export function applyGoalUpdated({ queryClient, workspaceId }: LiveContext, goal: Goal) {

@@ -3,13 +3,12 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 
-import type { CreateGoalRequest } from '@orch/contracts';
+import type { Goal, CreateGoalRequest } from '@orch/contracts';
 
 import type { AgentOption } from '../../../components/agent-options';
 import { Field } from '../../../components/form/field';
 import { FormActions } from '../../../components/form/form-actions';
 import { applyApiErrors } from '../../../lib/forms';
-import type { GoalView } from '../api/types';
 
 const wholeNumber = (label: string, min: number, max: number) =>
   z
@@ -41,7 +40,7 @@ export function toGoalRequest(values: GoalFormValues): CreateGoalRequest {
 }
 
 interface GoalFormProps {
-  goal?: GoalView;
+  goal?: Goal;
   agents: readonly AgentOption[];
   onSubmit: (values: GoalFormValues) => Promise<unknown>;
   onDone?: () => void;

@@ -1,7 +1,7 @@
 import './goals.css';
 import { useState } from 'react';
 
-import type { UpdateGoalRequest } from '@orch/contracts';
+import type { Goal, UpdateGoalRequest } from '@orch/contracts';
 
 import type { AgentOption } from '../../../components/agent-options';
 import { Disclosure } from '../../../components/disclosure';
@@ -13,7 +13,6 @@ import { StatusBadge } from '../../../components/status-badge';
 import { TimeAgo } from '../../../components/time-ago';
 import { useCreateGoal } from '../api/create-goal';
 import { useGoals } from '../api/get-goals';
-import type { GoalView } from '../api/types';
 import { useUpdateGoal } from '../api/update-goal';
 import { GoalForm, toGoalRequest, type GoalFormValues } from './goal-form';
 
@@ -65,7 +64,7 @@ export function GoalsPanel({ workspaceId, agents }: GoalsPanelProps) {
   );
 }
 
-function changesOf(goal: GoalView, values: GoalFormValues): UpdateGoalRequest {
+function changesOf(goal: Goal, values: GoalFormValues): UpdateGoalRequest {
   const next = toGoalRequest(values);
   const changes: UpdateGoalRequest = {};
   if (next.title !== goal.title) changes.title = next.title;
@@ -84,7 +83,7 @@ function GoalItem({
   workspaceId,
   agents,
 }: {
-  goal: GoalView;
+  goal: Goal;
   workspaceId: string;
   agents: readonly AgentOption[];
 }) {
@@ -131,9 +130,9 @@ function GoalItem({
         </span>
       </div>
       <ProgressBar value={goal.progress} label={`Progress of ${goal.title}`} />
-      {goal.reason && (
+      {goal.statusReason && (
         <p className="goal__reason" data-testid="goal-reason">
-          {goal.reason}
+          {goal.statusReason}
         </p>
       )}
       <div className="item__meta">
