@@ -9,6 +9,7 @@ import { withBootstrapLock } from './infra/database/bootstrap-lock.js';
 import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
+import { registerConditionalGet } from './infra/http/conditional-get.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
@@ -45,6 +46,7 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
+  registerConditionalGet(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useWebSocketAdapter(

@@ -7,6 +7,7 @@ import type {
   Workspace,
 } from '@orch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { etagOf } from '../../src/infra/http/cached-body.js';
 import type { ApiResponse } from '../support/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { factory, type TestUser } from '../support/factories.js';
@@ -128,6 +129,36 @@ describe('the cache across two API processes sharing Redis', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('one ETag for the same bytes on both; a write on one makes the tag stale on the other at once', async () => {
+    const ws = await factory(a.api).workspace(owner, 'Tag 0');
+    const path = `/api/workspaces/${ws.id}/dashboard`;
+    ok(await get(a, path));
+    const onA = await get(a, path);
+    const tag = onA.headers.get('etag');
+    expect(tag).toBe(etagOf(onA.text));
+    const conditional = (p: ApiProcess, etag: string) =>
+      p.api.get(path, { token: owner.token, headers: { 'if-none-match': etag } });
+    for (const p of [a, b]) {
+      const res = await conditional(p, tag!);
+      expect(res.status, p.url).toBe(304);
+      expect(dbQueries(res), p.url).toBe(0);
+    }
+    const stale: string[] = [];
+    let current = tag!;
+    for (let i = 1; i <= 10; i++) {
+      const [writer, reader] = i % 2 === 1 ? [b, a] : [a, b];
+      await rename(writer, ws, `Tag ${i}`);
+      const res = await conditional(reader, current);
+      if (res.status !== 200 || (res.body as Dashboard).workspace.name !== `Tag ${i}`) {
+        stale.push(`round ${i}: ${res.status} ${res.text.slice(0, 80)}`);
+      }
+      current = res.headers.get('etag')!;
+      const same = await conditional(writer, current);
+      if (same.status !== 304) stale.push(`round ${i}: the writer answered ${same.status}`);
+    }
+    expect(stale).toEqual([]);
   });
 
   it('an agent PATCH on one shows at once in the dashboard and the agent list on the other, 20 times', async () => {

@@ -9,6 +9,7 @@ import {
   type CacheTag,
   cacheEnvPrefix,
 } from './cache-declaration.js';
+import { CachedBody } from '../http/cached-body.js';
 import { type CachedEntry, MemoryTier, SharedTier } from './cache-tiers.js';
 import { sameGenerations, TagGenerations } from './tag-generations.js';
 
@@ -119,6 +120,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     args: Args,
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean = () => true,
+    revive?: (stored: T) => T,
   ): Promise<T> {
     const workspaceId = declaration.workspaceOf(args);
     return this.wrap(
@@ -127,7 +129,48 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       declaration.dependsOn.map((tag) => tag.of(workspaceId)),
       loader,
       cacheIf,
+      revive,
     );
+  }
+
+  /**
+   * A cached read answered with stored bytes: the loaded value is serialised
+   * once, tagged with a strong ETag, and the same bytes serve every hit on this
+   * instance (and, through Redis, on the others). Null (e.g. not found) is
+   * never cached. With the cache switched off, every call loads and serialises,
+   * without an ETag (the baseline has none).
+   */
+  async bodyOrNull<Args, T>(
+    declaration: CacheDeclaration<Args>,
+    args: Args,
+    loader: () => Promise<T | null>,
+  ): Promise<CachedBody<T> | null> {
+    if (!this.optimizations.isOn(declaration.optimization)) {
+      const value = await loader();
+      return value === null ? null : CachedBody.of(value, { tagged: false });
+    }
+    const stored = await this.get<Args, CachedBody<T> | null>(
+      declaration,
+      args,
+      async () => {
+        const value = await loader();
+        return value === null ? null : CachedBody.of(value, { tagged: true });
+      },
+      (body) => body !== null,
+      (body) => body && CachedBody.revive(body),
+    );
+    return stored;
+  }
+
+  /** `bodyOrNull` for a loader that always finds its value (or throws). */
+  async body<Args, T>(
+    declaration: CacheDeclaration<Args>,
+    args: Args,
+    loader: () => Promise<T>,
+  ): Promise<CachedBody<T>> {
+    const body = await this.bodyOrNull(declaration, args, loader);
+    if (body === null) throw new Error(`${declaration.name}: the loader answered null`);
+    return body;
   }
 
   /**
@@ -140,10 +183,12 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     tags: string[],
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean = () => true,
+    /** Turns a value back from the shared tier's JSON into what the loader returns. */
+    revive: (stored: T) => T = (stored) => stored,
   ): Promise<T> {
     const cache = this.registered(name);
     if (!this.optimizations.isOn(cache.declaration.optimization)) return loader();
-    return this.read(cache, key, tags, loader, cacheIf);
+    return this.read(cache, key, tags, loader, cacheIf, revive);
   }
 
   /** After a write commits: every value depending on one of `tags` is stale, here and everywhere. */
@@ -184,6 +229,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     tags: string[],
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean,
+    revive: (stored: T) => T,
   ): Promise<T> {
     const { counters } = cache;
     const memory = cache.memory as MemoryTier<T>;
@@ -209,8 +255,9 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       const remote = await this.shared.get<T>(cache.declaration.name, key);
       if (remote && remote.expiresAt > this.now() && sameGenerations(remote.generations, current)) {
         counters.hits += 1;
-        await this.remember(cache, key, tags, remote.value, current);
-        return remote.value;
+        const value = revive(remote.value);
+        await this.remember(cache, key, tags, value, current);
+        return value;
       }
     }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Agent, AgentLite, Page } from '@orch/contracts';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { pageRequest } from '../../infra/http/pagination.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { AgentsService } from './agents.service.js';
@@ -17,7 +18,7 @@ export class AgentsController {
   list(
     @CurrentAccess() access: WorkspaceAccess,
     @Query() query: ListAgentsQueryDto,
-  ): Promise<Page<Agent> | Page<AgentLite>> {
+  ): Promise<CachedBody<Page<Agent>> | CachedBody<Page<AgentLite>>> {
     return query.view === 'lite'
       ? this.agents.listLite(access.workspaceId, pageRequest(query))
       : this.agents.list(access.workspaceId, pageRequest(query));

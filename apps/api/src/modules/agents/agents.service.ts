@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Agent, type AgentLite, AgentStatus, ErrorCode, type Page } from '@orch/contracts';
 import { CacheService } from '../../infra/cache/cache.service.js';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { requestLoader } from '../../infra/database/request-loader.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
@@ -24,8 +25,8 @@ export class AgentsService {
   ) {}
 
   /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
-  list(workspaceId: string, page: PageRequest): Promise<Page<Agent>> {
-    return this.cache.get(agentListCache, listKey(workspaceId, 'full', page), () =>
+  list(workspaceId: string, page: PageRequest): Promise<CachedBody<Page<Agent>>> {
+    return this.cache.body(agentListCache, listKey(workspaceId, 'full', page), () =>
       this.loadList(workspaceId, page),
     );
   }
@@ -36,8 +37,8 @@ export class AgentsService {
     return toPage(rows, page.limit, (a) => toAgent(a, settings.get(a.id) ?? {}));
   }
 
-  listLite(workspaceId: string, page: PageRequest): Promise<Page<AgentLite>> {
-    return this.cache.get(agentListCache, listKey(workspaceId, 'lite', page), () =>
+  listLite(workspaceId: string, page: PageRequest): Promise<CachedBody<Page<AgentLite>>> {
+    return this.cache.body(agentListCache, listKey(workspaceId, 'lite', page), () =>
       this.loadLite(workspaceId, page),
     );
   }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Dashboard } from '@orch/contracts';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DashboardService } from './dashboard.service.js';
 
@@ -12,7 +13,7 @@ export class DashboardController {
 
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/dashboard')
-  get(@CurrentAccess() access: WorkspaceAccess): Promise<Dashboard> {
-    return this.dashboard.get(access.workspaceId);
+  get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Dashboard>> {
+    return this.dashboard.getBody(access.workspaceId);
   }
 }

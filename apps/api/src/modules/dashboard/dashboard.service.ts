@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_STATUSES, type AgentStatus, type Dashboard, ErrorCode } from '@orch/contracts';
 import { CacheService } from '../../infra/cache/cache.service.js';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { toAgent } from '../agents/agents.mapper.js';
 import { toDeliverable } from '../deliverables/deliverables.mapper.js';
@@ -16,9 +17,14 @@ export class DashboardService {
     private readonly cache: CacheService,
   ) {}
 
-  /** The whole workspace page, cached until anything on it changes. */
-  get(workspaceId: string): Promise<Dashboard> {
-    return this.cache.get(dashboardCache, workspaceId, () => this.load(workspaceId));
+  /** The whole workspace page, serialised once and cached until anything on it changes. */
+  getBody(workspaceId: string): Promise<CachedBody<Dashboard>> {
+    return this.cache.body(dashboardCache, workspaceId, () => this.load(workspaceId));
+  }
+
+  /** The page as an object, for callers inside the app (the demo simulator). */
+  async get(workspaceId: string): Promise<Dashboard> {
+    return (await this.getBody(workspaceId)).parse();
   }
 
   private async load(workspaceId: string): Promise<Dashboard> {

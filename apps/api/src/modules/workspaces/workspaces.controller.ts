@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page, Workspace, WorkspaceForUser, WorkspaceMember } from '@orch/contracts';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
 import {
   type AuthContext,
@@ -36,7 +37,7 @@ export class WorkspacesController {
 
   @WorkspaceScoped('workspace')
   @Get(':id')
-  get(@CurrentAccess() access: WorkspaceAccess): Promise<Workspace> {
+  get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Workspace>> {
     return this.workspaces.get(access.workspaceId);
   }
 

@@ -7,6 +7,7 @@ import {
   type WorkspaceMember,
 } from '@orch/contracts';
 import { CacheService } from '../../infra/cache/cache.service.js';
+import type { CachedBody } from '../../infra/http/cached-body.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { type PageRequest, toPage } from '../../core/pagination.js';
@@ -35,16 +36,11 @@ export class WorkspacesService {
   }
 
   /** Workspace metadata, from the cache until the workspace changes. */
-  async get(id: string): Promise<Workspace> {
-    const workspace = await this.cache.get(
-      workspaceCache,
-      id,
-      async () => {
-        const row = await this.workspaces.findById(id);
-        return row ? toWorkspace(row) : null;
-      },
-      (found) => found !== null,
-    );
+  async get(id: string): Promise<CachedBody<Workspace>> {
+    const workspace = await this.cache.bodyOrNull(workspaceCache, id, async () => {
+      const row = await this.workspaces.findById(id);
+      return row ? toWorkspace(row) : null;
+    });
     if (!workspace) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
     return workspace;
   }
