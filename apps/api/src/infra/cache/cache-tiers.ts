@@ -16,9 +16,13 @@ export interface CachedEntry<T> {
  * bounded by its LRU (`lruSize`; cacheable's default 0 means unbounded). Values
  * are kept by reference (`useClone: false`: a cached object is never mutated)
  * in one Map (`storeHashSize: 1`: hashing keys across 16 Maps cost ~2 us per
- * get here, one Map ~0.1 us). Reads and writes go through cache-manager; what
- * it does not count (evictions, expiries on the service clock) and the
- * synchronous drop of an invalidated key use the store's own API.
+ * get here, one Map ~0.1 us). Writes go through cache-manager (TTL, LRU).
+ * Reads take the same store's synchronous `get` (`peek`): a cached read is two
+ * lookups, and through cache-manager each is a chain of async calls whose
+ * promises, on Node 20 with AsyncLocalStorage on, each pay the async-hooks
+ * cost (docs/hot-path.md). What cache-manager does not count (evictions,
+ * expiries on the service clock) and the drop of an invalidated key also use
+ * the store's own API.
  */
 export class MemoryTier<T> {
   private readonly cache: Cache;
@@ -46,8 +50,9 @@ export class MemoryTier<T> {
   }
 
   /** The entry if present and not expired on the service clock (an expired one is dropped and counted). */
-  async get(key: string): Promise<CachedEntry<T> | undefined> {
-    const entry = await this.cache.get<CachedEntry<T>>(key);
+  peek(key: string): CachedEntry<T> | undefined {
+    // Keyv keeps `{ value, expires }` in the store.
+    const entry = this.store.get<{ value: CachedEntry<T> }>(key)?.value;
     if (entry && entry.expiresAt <= this.now()) {
       this.store.delete(key);
       this.expirations += 1;

@@ -14,6 +14,10 @@ import { type CachedEntry, MemoryTier, SharedTier } from './cache-tiers.js';
 import { sameGenerations, TagGenerations } from './tag-generations.js';
 
 const MAX_DEPENDANTS_PER_TAG = 1_000;
+const always = () => true;
+const isBody = (body: CachedBody<unknown> | null) => body !== null;
+const reviveBody = <T>(body: CachedBody<T> | null) => body && CachedBody.revive(body);
+const asStored = <T>(stored: T) => stored;
 
 interface Registered {
   declaration: AnyCacheDeclaration;
@@ -119,7 +123,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T>,
-    cacheIf: (value: T) => boolean = () => true,
+    cacheIf: (value: T) => boolean = always,
     revive?: (stored: T) => T,
   ): Promise<T> {
     const workspaceId = declaration.workspaceOf(args);
@@ -140,54 +144,58 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    * never cached. With the cache switched off, every call loads and serialises,
    * without an ETag (the baseline has none).
    */
-  async bodyOrNull<Args, T>(
+  bodyOrNull<Args, T>(
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T | null>,
   ): Promise<CachedBody<T> | null> {
     if (!this.optimizations.isOn(declaration.optimization)) {
-      const value = await loader();
-      return value === null ? null : CachedBody.of(value, { tagged: false });
+      return loader().then((value) =>
+        value === null ? null : CachedBody.of(value, { tagged: false }),
+      );
     }
-    const stored = await this.get<Args, CachedBody<T> | null>(
+    return this.get<Args, CachedBody<T> | null>(
       declaration,
       args,
-      async () => {
-        const value = await loader();
-        return value === null ? null : CachedBody.of(value, { tagged: true });
-      },
-      (body) => body !== null,
-      (body) => body && CachedBody.revive(body),
+      () =>
+        loader().then((value) => (value === null ? null : CachedBody.of(value, { tagged: true }))),
+      isBody,
+      reviveBody,
     );
-    return stored;
   }
 
-  /** `bodyOrNull` for a loader that always finds its value (or throws). */
-  async body<Args, T>(
+  /** `bodyOrNull` for a loader that always finds its value (an object) or throws. */
+  body<Args, T extends object>(
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T>,
   ): Promise<CachedBody<T>> {
-    const body = await this.bodyOrNull(declaration, args, loader);
-    if (body === null) throw new Error(`${declaration.name}: the loader answered null`);
-    return body;
+    return this.bodyOrNull(declaration, args, loader) as Promise<CachedBody<T>>;
   }
 
   /**
    * The value for `key` of cache `name`, loaded by `loader` on a miss. `tags`
    * name what the value depends on; `cacheIf` can refuse to cache a result (e.g. not found).
    */
-  async wrap<T>(
+  wrap<T>(
     name: string,
     key: string,
     tags: string[],
     loader: () => Promise<T>,
-    cacheIf: (value: T) => boolean = () => true,
+    cacheIf: (value: T) => boolean = always,
     /** Turns a value back from the shared tier's JSON into what the loader returns. */
-    revive: (stored: T) => T = (stored) => stored,
+    revive: (stored: T) => T = asStored,
   ): Promise<T> {
     const cache = this.registered(name);
     if (!this.optimizations.isOn(cache.declaration.optimization)) return loader();
+    if (!this.generations.shared) {
+      // The hot path without Redis: a current in-process entry is answered with no async work.
+      const entry = (cache.memory as MemoryTier<T>).peek(key);
+      if (entry && sameGenerations(entry.generations, this.generations.currentLocal(tags))) {
+        cache.counters.hits += 1;
+        return Promise.resolve(entry.value);
+      }
+    }
     return this.read(cache, key, tags, loader, cacheIf, revive);
   }
 
@@ -242,7 +250,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
       return loader();
     }
 
-    const local = await memory.get(key);
+    const local = memory.peek(key);
     if (local && sameGenerations(local.generations, current)) {
       counters.hits += 1;
       return local.value;

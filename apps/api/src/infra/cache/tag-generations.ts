@@ -136,5 +136,7 @@ export class TagGenerations {
 }
 
 export function sameGenerations(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((g, i) => g === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -42,18 +42,29 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerRecord> {
+    return Promise.resolve(this.hit(key, ttl, limit, blockDuration, throttlerName));
+  }
+
+  /** `increment`, synchronously: what the guard calls when the counters are in this process. */
+  hit(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerRecord {
     const now = this.now();
     if (now >= this.nextSweepAt) this.sweep(now);
     const id = `${throttlerName}:${key}`;
     let counter = this.counters.get(id);
     if (counter && counter.blockedUntil > now) {
       const windowOpen = counter.windowEndsAt > now;
-      return Promise.resolve({
+      return {
         totalHits: windowOpen ? counter.hits : 0,
         timeToExpire: windowOpen ? seconds(counter.windowEndsAt - now) : 0,
         isBlocked: true,
         timeToBlockExpire: seconds(counter.blockedUntil - now),
-      });
+      };
     }
     if (!counter || counter.windowEndsAt <= now) {
       counter = { hits: 0, windowEndsAt: now + ttl, blockedUntil: 0 };
@@ -62,12 +73,12 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     counter.hits += 1;
     const blocked = counter.hits > limit;
     if (blocked) counter.blockedUntil = now + blockDuration;
-    return Promise.resolve({
+    return {
       totalHits: counter.hits,
       timeToExpire: seconds(counter.windowEndsAt - now),
       isBlocked: blocked,
       timeToBlockExpire: blocked ? seconds(blockDuration) : 0,
-    });
+    };
   }
 
   private sweep(now: number): void {

@@ -16,6 +16,8 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerIdentity } from './caller-identity.js';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import type { ThrottlerRecord } from './redis-throttler.storage.js';
 import {
   RATE_LIMIT_SKIP_KEY,
   RATE_LIMIT_TIER_KEY,
@@ -31,6 +33,8 @@ declare module 'fastify' {
 
 interface TierLimits {
   limit: number;
+  /** `limit` as the X-RateLimit-Limit header carries it, built once. */
+  limitHeader: string;
   ttl: number;
   blockDuration: number;
 }
@@ -71,11 +75,17 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
         throw new Error(`rate-limit tier ${t.name ?? 'default'} needs numeric limit and ttl`);
       }
       const blockDuration = typeof t.blockDuration === 'number' ? t.blockDuration : t.ttl;
-      this.tiers.set(t.name ?? 'default', { limit: t.limit, ttl: t.ttl, blockDuration });
+      this.tiers.set(t.name ?? 'default', {
+        limit: t.limit,
+        limitHeader: String(t.limit),
+        ttl: t.ttl,
+        blockDuration,
+      });
     }
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous with the in-process counters; one Redis round trip with the shared ones. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -92,15 +102,41 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     const limits = this.tiers.get(tier);
     if (!limits) throw new Error(`no limits configured for the ${tier} tier`);
     // One budget per tier and caller, across every route of the tier (not per route).
+    const key = `${tier}:${tracker}`;
+    const reply = http.getResponse<FastifyReply>();
+    if (this.storage instanceof MemoryThrottlerStorage) {
+      const record = this.storage.hit(key, limits.ttl, limits.limit, limits.blockDuration, tier);
+      return this.settle(reply, tier, tracker, limits, record);
+    }
+    return this.countShared(reply, tier, tracker, limits, key);
+  }
+
+  private async countShared(
+    reply: FastifyReply,
+    tier: RateLimitTier,
+    tracker: string,
+    limits: TierLimits,
+    key: string,
+  ): Promise<boolean> {
     const record = await this.storage.increment(
-      `${tier}:${tracker}`,
+      key,
       limits.ttl,
       limits.limit,
       limits.blockDuration,
       tier,
     );
-    const reply = http.getResponse<FastifyReply>();
-    void reply.header('x-ratelimit-limit', String(limits.limit));
+    return this.settle(reply, tier, tracker, limits, record);
+  }
+
+  /** The headers of every limited answer; 429 when the caller is over its tier's limit. */
+  private settle(
+    reply: FastifyReply,
+    tier: RateLimitTier,
+    tracker: string,
+    limits: TierLimits,
+    record: ThrottlerRecord,
+  ): boolean {
+    void reply.header('x-ratelimit-limit', limits.limitHeader);
     void reply.header(
       'x-ratelimit-remaining',
       String(Math.max(0, limits.limit - record.totalHits)),

@@ -43,11 +43,15 @@ export class TokenService implements CallerIdentity {
     return { accessToken, expiresAt: new Date(Date.now() + this.config.jwt.ttlSeconds * 1000) };
   }
 
-  /** Verifies an `Authorization: Bearer <token>` header; 401 otherwise. */
-  async verifyBearer(header: string | undefined): Promise<AuthContext> {
+  /** Verifies an `Authorization: Bearer <token>` header; 401 otherwise. Synchronous. */
+  authenticate(header: string | undefined): AuthContext {
     const match = header ? BEARER.exec(header) : null;
     if (!match) throw new DomainException(ErrorCode.Unauthenticated, 'A bearer token is required');
-    return this.verify(match[1]!);
+    return this.authenticateToken(match[1]!);
+  }
+
+  async verifyBearer(header: string | undefined): Promise<AuthContext> {
+    return this.authenticate(header);
   }
 
   /** For rate limiting: the user of a valid token, without throwing. */
@@ -57,6 +61,10 @@ export class TokenService implements CallerIdentity {
   }
 
   async verify(token: string): Promise<AuthContext> {
+    return this.authenticateToken(token);
+  }
+
+  private authenticateToken(token: string): AuthContext {
     const userId = this.userIdOf(token);
     if (!userId) {
       throw new DomainException(ErrorCode.Unauthenticated, 'The token is invalid or has expired');
