@@ -6,6 +6,7 @@
  * Bounded in time; everything it starts is stopped and deleted at the end, on
  * failure, on Ctrl-C and when its watchdog fires.
  */
+import { wrkAvailable } from './lib/wrk.js';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
@@ -144,6 +145,7 @@ async function main(): Promise<number> {
         redis: Boolean(env.REDIS_URL),
         poolMax: Number(env.DB_POOL_MAX ?? 10),
         providerMs: options.providerMs,
+        readsGenerator: wrkAvailable() ? 'wrk' : 'undici',
         loadAverage: [loadavg()[0], 0],
         optimizations: optimized.enabled,
         rateLimits: (switches.rateLimits ?? []).map((l) => ({ tier: l.tier, limit: l.limit })),

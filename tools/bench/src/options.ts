@@ -25,6 +25,7 @@ const FULL: Profile = {
     warmupMs: 2_000,
     rounds: 3,
     timeoutMs: 10_000,
+    generator: 'wrk',
   },
   slowReads: {
     connections: 4,
@@ -65,6 +66,7 @@ const QUICK: Profile = {
     warmupMs: 150,
     rounds: 2,
     timeoutMs: 10_000,
+    generator: 'wrk',
   },
   slowReads: {
     connections: 4,

@@ -19,9 +19,11 @@ export interface PageRequest {
 
 /** The opaque cursor a client gets back: base64url of `<iso time>|<id>`. */
 export function encodeCursor(position: Keyset): string {
-  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`, 'utf8').toString(
-    'base64url',
-  );
+  return encodeIsoCursor(position.createdAt.toISOString(), position.id);
+}
+
+function encodeIsoCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
 }
 
 /** The position a cursor names; an INVALID_CURSOR error for anything this API did not issue. */
@@ -51,5 +53,23 @@ export function toPage<Row extends Keyset, Item>(
   return {
     items: pageRows.map(map),
     nextCursor: hasMore && last ? encodeCursor(last) : null,
+  };
+}
+
+/**
+ * `toPage` for rows already in the contract's shape, whose `createdAt` is the
+ * ISO 8601 text (millisecond precision) rather than a Date: the same cursor.
+ */
+export function toPageByIso<Row extends { createdAt: string; id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+): Page<Item> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: hasMore && last ? encodeIsoCursor(last.createdAt, last.id) : null,
   };
 }

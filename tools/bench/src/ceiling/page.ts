@@ -26,6 +26,24 @@ export function toPage<Row extends { created_at: Date; id: string }, Item>(
   };
 }
 
+/** `toPage` for rows in the contract's shape, `createdAt` already ISO 8601 text. */
+export function toPageByIso<Row extends { createdAt: string; id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+): Page<Item> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor:
+      hasMore && last
+        ? Buffer.from(`${last.createdAt}|${last.id}`, 'utf8').toString('base64url')
+        : null,
+  };
+}
+
 /** What the SQL ceiling needs of a database: pg.Pool's `query`. */
 export interface Queryable {
   query<R>(sql: string, params: unknown[]): Promise<{ rows: R[] }>;

@@ -1,5 +1,6 @@
 import { CpuMeter, type CpuUse } from './cpu.js';
 import { hammer, type Load, type Request } from './load.js';
+import { hammerWithWrk, wrkAvailable } from './wrk.js';
 import { type Spread, spread } from './stats.js';
 
 /**
@@ -31,6 +32,12 @@ export interface RoundSettings {
   rounds: number;
   /** A request unanswered after this long counts as an error (a timeout). */
   timeoutMs: number;
+  /**
+   * `wrk`: GET reads go through wrk when it is installed (fast reads, against the ceiling:
+   * the load generator must cost less than the server). Default undici, which also counts
+   * the requests still in flight when the time is up (slow reads, the mixed workload).
+   */
+  generator?: 'wrk' | 'undici';
 }
 
 export interface LegRound extends Load {
@@ -63,13 +70,22 @@ export interface LegResult {
   summary: LegSummary;
 }
 
+/**
+ * Which load generator drives a leg. The baseline stays on undici: its reads take up to
+ * seconds, wrk drops the requests in flight when its time is up, and a short round would
+ * see none complete; what the load generator costs matters against the ceiling, not there.
+ */
+export function generatorOf(side: Side, request: Request, s: RoundSettings): 'wrk' | 'undici' {
+  return s.generator === 'wrk' && side !== 'baseline' && request.method === 'GET' && wrkAvailable()
+    ? 'wrk'
+    : 'undici';
+}
+
 function once(leg: Leg, s: RoundSettings, durationMs: number, signal: AbortSignal) {
-  return hammer(
-    leg.origin,
-    leg.request,
-    { connections: s.connections, durationMs, timeoutMs: s.timeoutMs },
-    signal,
-  );
+  const options = { connections: s.connections, durationMs, timeoutMs: s.timeoutMs };
+  return generatorOf(leg.side, leg.request, s) === 'wrk'
+    ? hammerWithWrk(leg.origin, leg.request, options, signal)
+    : hammer(leg.origin, leg.request, options, signal);
 }
 
 export async function measureRound(

@@ -28,6 +28,8 @@ export interface RunMeta {
   redis: boolean;
   poolMax: number;
   providerMs: number;
+  /** The load generator of the fast reads against the optimized API and the ceilings. */
+  readsGenerator: 'wrk' | 'undici';
   /** 1-minute load average when the measurements began and ended. */
   loadAverage: [number, number];
   /** What the optimized API reported switched on (GET /api/performance/optimizations). */

@@ -63,7 +63,11 @@ export function renderRun(
       'Per side: req/s, latency (client-side), `X-DB-Queries` (the values seen, or their mean), AI ' +
         'provider calls per request (counted by the fake provider, per API process), CPU per request ' +
         'from `/proc` of the process serving (the API, or the bare Fastify), of PostgreSQL (the ' +
-        'postmaster and its backends) and of the load generator (this process). Median of the ' +
+        'postmaster and its backends) and of the load generator. The load generator of the ' +
+        'optimized API and the ceilings is wrk when it is installed (a C program: on two cores ' +
+        'it takes far less from the server under test than a Node client would) and undici in ' +
+        'this process otherwise, and always for the baseline (its slow requests must be counted ' +
+        `to the last one); this run: **${m.readsGenerator}**. Median of the ` +
         'rounds, (min–max) where they differ.',
     );
     for (const read of r.reads) {

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ThinkingProcessStatus, type ThinkingStepKind } from '@orch/contracts';
+import {
+  type ThinkingProcess,
+  ThinkingProcessStatus,
+  type ThinkingStep,
+  type ThinkingStepKind,
+} from '@orch/contracts';
 import type { DataSource, Repository } from 'typeorm';
-import { newestFirstPage, oldestFirstPage } from '../../infra/database/keyset.js';
+import { oldestFirstPage } from '../../infra/database/keyset.js';
 import type { ThinkingReader } from './thinking-reader.js';
 import type { PageRequest } from '../../core/pagination.js';
 import { ThinkingProcessEntity } from './entities/thinking-process.entity.js';
 import { ThinkingStepEntity } from './entities/thinking-step.entity.js';
 
+/** A step as the append statement returns it. */
 interface StepRow {
   id: string;
   process_id: string;
@@ -15,6 +21,10 @@ interface StepRow {
   content: string;
   created_at: Date;
 }
+
+/** A timestamptz(3) as the contract's ISO 8601 text, `2026-12-01T20:00:00.123Z`. */
+const iso = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 @Injectable()
 export class ThinkingRepository implements ThinkingReader {
@@ -30,27 +40,43 @@ export class ThinkingRepository implements ThinkingReader {
     return this.processes.findOneBy({ id });
   }
 
-  listRecentProcesses(workspaceId: string, page: PageRequest): Promise<ThinkingProcessEntity[]> {
-    const qb = this.processes
-      .createQueryBuilder('p')
-      .where('p.workspace_id = :workspaceId', { workspaceId });
-    return newestFirstPage(qb, 'p', page).getMany();
+  /**
+   * A page of the workspace's processes, newest first, one index range scan on
+   * thinking_processes(workspace_id, created_at, id). The rows come back in the
+   * contract's shape, timestamps already ISO 8601 text (to_char in UTC, the
+   * same string Date.toISOString() gives at millisecond precision): no Date
+   * is parsed and formatted again per row, no entity is built.
+   */
+  listRecentProcesses(workspaceId: string, page: PageRequest): Promise<ThinkingProcess[]> {
+    const after = page.after;
+    return this.db.query<ThinkingProcess[]>(
+      `SELECT p.id, p.workspace_id AS "workspaceId", p.agent_id AS "agentId", p.title, p.status,
+              ${iso('p.created_at')} AS "createdAt", ${iso('p.updated_at')} AS "updatedAt"
+         FROM thinking_processes p
+        WHERE p.workspace_id = $1${after ? ' AND (p.created_at, p.id) < ($3, $4)' : ''}
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT $2`,
+      after
+        ? [workspaceId, page.limit + 1, after.createdAt, after.id]
+        : [workspaceId, page.limit + 1],
+    );
   }
 
   /**
    * The latest `stepsEach` steps of every process in one query: a LATERAL
    * top-N per process, each an index range scan on
-   * thinking_steps(process_id, created_at, id) read backwards. Steps come back
-   * oldest first within each process.
+   * thinking_steps(process_id, created_at, id) read backwards. Rows in the
+   * contract's shape (see listRecentProcesses); oldest first within each process.
    */
   async latestStepsOf(
     processIds: string[],
     stepsEach: number,
-  ): Promise<Map<string, ThinkingStepEntity[]>> {
-    const byProcess = new Map<string, ThinkingStepEntity[]>(processIds.map((id) => [id, []]));
+  ): Promise<Map<string, ThinkingStep[]>> {
+    const byProcess = new Map<string, ThinkingStep[]>();
+    for (const id of processIds) byProcess.set(id, []);
     if (processIds.length === 0 || stepsEach === 0) return byProcess;
-    const rows = await this.db.query<StepRow[]>(
-      `SELECT s.id, s.process_id, s.kind, s.content, s.created_at
+    const rows = await this.db.query<ThinkingStep[]>(
+      `SELECT s.id, s.process_id AS "processId", s.kind, s.content, ${iso('s.created_at')} AS "createdAt"
          FROM unnest($1::uuid[]) AS p(id)
          CROSS JOIN LATERAL (
            SELECT t.id, t.process_id, t.kind, t.content, t.created_at
@@ -61,17 +87,7 @@ export class ThinkingRepository implements ThinkingReader {
          ) s`,
       [processIds, stepsEach],
     );
-    for (const row of rows) {
-      byProcess.get(row.process_id)?.push(
-        this.steps.create({
-          id: row.id,
-          processId: row.process_id,
-          kind: row.kind,
-          content: row.content,
-          createdAt: row.created_at,
-        }),
-      );
-    }
+    for (const row of rows) byProcess.get(row.processId)?.push(row);
     for (const steps of byProcess.values()) steps.reverse();
     return byProcess;
   }

@@ -11,7 +11,7 @@ import {
 } from '@orch/contracts';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
-import { decodeCursor, type PageRequest, toPage } from '../../core/pagination.js';
+import { decodeCursor, type PageRequest, toPage, toPageByIso } from '../../core/pagination.js';
 import { AgentsService } from '../agents/agents.service.js';
 import type {
   AppendStepDto,
@@ -47,10 +47,7 @@ export class ThinkingService {
       processes.slice(0, limit).map((p) => p.id),
       stepsEach,
     );
-    return toPage(processes, limit, (p) => ({
-      ...toThinkingProcess(p),
-      steps: (steps.get(p.id) ?? []).map(toThinkingStep),
-    }));
+    return toPageByIso(processes, limit, (p) => ({ ...p, steps: steps.get(p.id) ?? [] }));
   }
 
   async get(id: string): Promise<ThinkingProcess> {

@@ -53,6 +53,7 @@ export async function runDrift(
     warmupMs: 0,
     rounds: 1,
     timeoutMs: 10_000,
+    generator: 'wrk',
   };
   const headers = { accept: 'application/json', authorization: `Bearer ${token}` };
   const legs = [

@@ -1,4 +1,4 @@
-import { type Page, type Queryable, toPage } from '../../ceiling/page.js';
+import { type Page, type Queryable, toPageByIso } from '../../ceiling/page.js';
 
 /**
  * The SQL ceiling of the thinking list: the two statements of the optimized
@@ -9,23 +9,27 @@ import { type Page, type Queryable, toPage } from '../../ceiling/page.js';
  * this answer with the API's at start and stops if they differ.
  */
 
+/** As the API returns them: already in the contract's shape, timestamps as ISO 8601 text. */
 interface ProcessRow {
   id: string;
-  workspace_id: string;
-  agent_id: string;
+  workspaceId: string;
+  agentId: string;
   title: string;
   status: string;
-  created_at: Date;
-  updated_at: Date;
+  createdAt: string;
+  updatedAt: string;
 }
 
 interface StepRow {
   id: string;
-  process_id: string;
+  processId: string;
   kind: string;
   content: string;
-  created_at: Date;
+  createdAt: string;
 }
+
+const iso = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export async function thinkingPage(
   db: Queryable,
@@ -34,7 +38,8 @@ export async function thinkingPage(
   stepsEach: number,
 ): Promise<{ page: Page<unknown>; statements: number }> {
   const { rows } = await db.query<ProcessRow>(
-    `SELECT p.id, p.workspace_id, p.agent_id, p.title, p.status, p.created_at, p.updated_at
+    `SELECT p.id, p.workspace_id AS "workspaceId", p.agent_id AS "agentId", p.title, p.status,
+            ${iso('p.created_at')} AS "createdAt", ${iso('p.updated_at')} AS "updatedAt"
        FROM thinking_processes p
       WHERE p.workspace_id = $1
       ORDER BY p.created_at DESC, p.id DESC
@@ -47,7 +52,7 @@ export async function thinkingPage(
   if (ids.length > 0 && stepsEach > 0) {
     statements += 1;
     const found = await db.query<StepRow>(
-      `SELECT s.id, s.process_id, s.kind, s.content, s.created_at
+      `SELECT s.id, s.process_id AS "processId", s.kind, s.content, ${iso('s.created_at')} AS "createdAt"
          FROM unnest($1::uuid[]) AS p(id)
          CROSS JOIN LATERAL (
            SELECT t.id, t.process_id, t.kind, t.content, t.created_at
@@ -58,23 +63,11 @@ export async function thinkingPage(
          ) s`,
       [ids, stepsEach],
     );
-    for (const row of found.rows) steps.get(row.process_id)?.push(row);
+    for (const row of found.rows) steps.get(row.processId)?.push(row);
   }
-  const page = toPage(rows, processes, (p) => ({
-    id: p.id,
-    workspaceId: p.workspace_id,
-    agentId: p.agent_id,
-    title: p.title,
-    status: p.status,
-    createdAt: p.created_at.toISOString(),
-    updatedAt: p.updated_at.toISOString(),
-    steps: (steps.get(p.id) ?? []).reverse().map((s) => ({
-      id: s.id,
-      processId: s.process_id,
-      kind: s.kind,
-      content: s.content,
-      createdAt: s.created_at.toISOString(),
-    })),
+  const page = toPageByIso(rows, processes, (p) => ({
+    ...p,
+    steps: (steps.get(p.id) ?? []).reverse(),
   }));
   return { page, statements };
 }
