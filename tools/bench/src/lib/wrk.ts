@@ -17,12 +17,13 @@ import type { Load, Request } from './load.js';
  * tail matters, stays on undici.
  */
 
+// Globals, not locals: the main thread reads each thread's with thread:get().
 const SCRIPT = `
-local counts = { ok = 0, bad = 0, qsum = 0, qn = 0 }
-local seen = {}
-local seconds = {}
-local start = os.time()
-local threads = {}
+counts = { ok = 0, bad = 0, qsum = 0, qn = 0 }
+seen = {}
+seconds = {}
+start = os.time()
+threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args)
   counts = { ok = 0, bad = 0, qsum = 0, qn = 0 }
