@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { CacheableMemory } from '@cacheable/memory';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '@orch/contracts';
 import { DomainException } from '../../core/domain.exception.js';
 
@@ -10,13 +11,51 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/** How many distinct valid query strings are remembered, per pipe (LRU). */
+const VALID_QUERIES_MAX = 1_000;
+
+/**
+ * The validation pipe, remembering the query strings it has accepted: a
+ * polling client asks for the same `?limit=20&view=lite` again and again, and
+ * class-transformer plus class-validator cost tens of microseconds for each,
+ * more than the rest of a cached read. A query seen before (the same DTO class,
+ * the same parameters) gets the instance built the first time, frozen so no
+ * handler can change what the next request sees; a query that fails is never
+ * remembered, and bodies and path parameters are validated every time.
+ */
+class QueryRememberingValidationPipe extends ValidationPipe {
+  private readonly accepted = new WeakMap<object, CacheableMemory>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype;
+    if (metadata.type !== 'query' || !type || typeof value !== 'object' || value === null) {
+      return super.transform(value, metadata);
+    }
+    let known = this.accepted.get(type);
+    if (!known) {
+      known = new CacheableMemory({
+        lruSize: VALID_QUERIES_MAX,
+        useClone: false,
+        storeHashSize: 1,
+      });
+      this.accepted.set(type, known);
+    }
+    const key = JSON.stringify(value);
+    const hit = known.get<unknown>(key);
+    if (hit !== undefined) return hit;
+    const dto = Object.freeze(await super.transform(value, metadata)) as unknown;
+    known.set(key, dto);
+    return dto;
+  }
+}
+
 /**
  * Whitelisting validation: unknown properties are refused (not silently
  * dropped), types are converted for query strings, every bad field is named,
  * in the same domain error services throw for bad input.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new QueryRememberingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
