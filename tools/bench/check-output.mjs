@@ -27,8 +27,18 @@ for (const read of reads) {
 if (!run.drift || run.drift.sides.some((s) => !(s.round.requests > 0))) {
   problems.push('the limiter drift run measured nothing');
 }
-if (!run.mixed || run.mixed.sides.some((s) => s.rounds.every((r) => r.total.requests === 0))) {
+const mixed = Array.isArray(run.mixed) ? run.mixed : [];
+if (
+  mixed.length === 0 ||
+  mixed.some((m) => m.sides.some((s) => s.rounds.every((r) => r.total.requests === 0)))
+) {
   problems.push('the mixed workload measured nothing');
+}
+for (const m of mixed) {
+  for (const side of ['baseline', 'on-read', 'optimized']) {
+    if (!m.sides.some((s) => s.side === side))
+      problems.push(`mixed at ${m.providerMs} ms: no ${side} side`);
+  }
 }
 if (!run.realtime || !(run.realtime.broadcast.latency.count > 0)) {
   problems.push('the realtime phase measured no broadcast');
@@ -36,7 +46,7 @@ if (!run.realtime || !(run.realtime.broadcast.latency.count > 0)) {
 if (!run.scale || run.scale.length < 2) problems.push('the scale curve has fewer than two points');
 
 console.log(
-  `bench JSON: ${reads.length} reads, mixed ${run.mixed ? 'yes' : 'no'}, realtime ${run.realtime ? 'yes' : 'no'}, ` +
+  `bench JSON: ${reads.length} reads, mixed ${mixed.length} run(s), realtime ${run.realtime ? 'yes' : 'no'}, ` +
     `${run.scale?.length ?? 0} scale points, whole run ${Math.round((run.meta?.runMs ?? 0) / 1000)} s`,
 );
 if (problems.length > 0) {

@@ -1,6 +1,7 @@
 import { AgentSettingEntity } from './modules/agents/entities/agent-setting.entity.js';
 import { AgentEntity } from './modules/agents/entities/agent.entity.js';
 import { DeliverableEntity } from './modules/deliverables/entities/deliverable.entity.js';
+import { DisplayJobEntity } from './modules/deliverables/entities/display-job.entity.js';
 import { AiUsageEntity } from './modules/quota/entities/ai-usage.entity.js';
 import { QuotaNotificationEntity } from './modules/quota/entities/quota-notification.entity.js';
 import { GoalScheduleEntity } from './modules/goals/entities/goal-schedule.entity.js';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   AgentEntity,
   AgentSettingEntity,
   DeliverableEntity,
+  DisplayJobEntity,
   ThinkingProcessEntity,
   ThinkingStepEntity,
   GoalEntity,

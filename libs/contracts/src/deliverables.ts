@@ -29,18 +29,30 @@ export interface DisplayContent {
   outline: string[];
 }
 
-/** `ready`: displayContent is current. `pending`: not (yet) transformed; show `content`. */
+/**
+ * `ready`: displayContent is current. `pending`: not (yet) transformed for the current
+ * content; show `fallbackHtml` (or `content`) until a `deliverable.updated` push (or the
+ * next read) brings it.
+ */
 export type DisplayStatus = 'ready' | 'pending';
 
 export interface DisplayedDeliverable extends Deliverable {
   displayContent: DisplayContent | null;
   displayStatus: DisplayStatus;
+  /**
+   * While `pending`: the markdown rendered locally to sanitised HTML (no AI), safe to show
+   * meanwhile; null when `ready`.
+   */
+  fallbackHtml: string | null;
 }
 
 /** What serving one list cost: stored results used, transformations run, AI calls avoided. */
 export interface DisplayCacheSummary {
   cached: number;
+  /** Transformed while the request waited (0 with the display queue: reads never wait). */
   transformed: number;
+  /** Served `pending` (with the fallback): transformed behind the read, or failed. */
+  pending: number;
   aiCallsSaved: number;
 }
 

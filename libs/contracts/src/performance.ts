@@ -11,6 +11,8 @@ export const OPTIMIZATION_DESCRIPTIONS = {
     'The dashboard aggregate, agent lists and quota status served from the cache until a write invalidates them (off: computed on every request)',
   'display-cache':
     'Deliverable display content is transformed once, stored with the hashes it was made from, and served from the database (off: transformed on every read, one after another, nothing stored)',
+  'display-queue':
+    'Display content is made behind the read path: writes enqueue the deliverable and a bounded worker pool drains the queue once across instances, so a read answers at once from what is stored, pending with a local fallback meanwhile (off, display-cache on: a read transforms what is missing or stale and waits for it, up to AI_TIMEOUT_MS)',
   'goal-monitor-backoff':
     'Goals are checked within seconds of a relevant event, and otherwise on a per-workspace interval that doubles while nothing changes (off: every workspace re-checked on a fixed 20-minute cycle, events ignored)',
 } as const;
@@ -117,6 +119,29 @@ export interface DisplayContentStats {
   /** Transformations not attempted because the workspace's daily AI quota was used up. */
   quotaBlocked: number;
   estimatedCostSavedUsd: number;
+  /** The display queue (null when `display-queue` is off). */
+  queue: DisplayQueueStats | null;
+}
+
+/** Backpressure of the display queue: the depth and age across instances, rates of this one. */
+export interface DisplayQueueStats {
+  /** Jobs waiting or running, every instance's. */
+  depth: number;
+  /** Jobs due now and not leased by a worker. */
+  due: number;
+  /** Jobs a worker holds right now. */
+  running: number;
+  /** Jobs waiting for their workspace's next quota day. */
+  quotaBlocked: number;
+  /** Jobs waiting to retry after failed attempts. */
+  failing: number;
+  /** Age of the oldest job, in seconds (0 when empty). */
+  oldestJobAgeSeconds: number;
+  /** This instance's workers: finished transformations in the last 60 s. */
+  transformsLastMinute: number;
+  /** This instance's workers: busy slots of AI_CONCURRENCY. */
+  workersBusy: number;
+  concurrency: number;
 }
 
 export interface CacheStatsEntry {

@@ -1,5 +1,5 @@
 import type { Agent } from './agents.js';
-import type { Deliverable } from './deliverables.js';
+import type { DisplayedDeliverable } from './deliverables.js';
 import type { Goal } from './goals.js';
 import type { QuotaNotification } from './quota.js';
 import type { ThinkingStep } from './thinking.js';
@@ -52,8 +52,9 @@ export interface ServerShutdownPayload {
 export interface ServerToClientEvents {
   'workspace.updated': (payload: { workspace: Workspace }) => void;
   'agent.updated': (payload: { agent: Agent }) => void;
-  'deliverable.created': (payload: { deliverable: Deliverable }) => void;
-  'deliverable.updated': (payload: { deliverable: Deliverable }) => void;
+  'deliverable.created': (payload: { deliverable: DisplayedDeliverable }) => void;
+  /** An edit, or the display queue having stored its display content (then `ready`). */
+  'deliverable.updated': (payload: { deliverable: DisplayedDeliverable }) => void;
   'thinking.step': (payload: {
     workspaceId: string;
     processId: string;

@@ -204,16 +204,24 @@ async function main(): Promise<number> {
       }
     }
     if (has('mixed')) {
-      result.mixed = await runMixed(
-        ctx,
-        fake,
-        { ...p.mixed, providerMs: options.providerMs },
-        (side, round, r) =>
-          log(
-            `mixed ${side.padEnd(9)} round ${round + 1}: ${thousands(Math.round(r.total.rps))} req/s, ` +
-              `${r.total.errors} errors (${r.total.timeouts} timeouts), p95 ${ms(r.total.latency.p95)} ms`,
+      // The display mode that transforms on the read path, for the mix only.
+      const onRead = await startApi(ROOT, 'on-read', env, cleanup, db.postmasterPid, log);
+      apis.push(onRead);
+      await checkSwitches(onRead, auth.accessToken);
+      ctx.apis['on-read'] = onRead;
+      result.mixed = [];
+      for (const providerMs of p.mixed.providerMs) {
+        fake.delayMs = providerMs;
+        result.mixed.push(
+          await runMixed(ctx, fake, { ...p.mixed, providerMs }, (side, round, r) =>
+            log(
+              `mixed ${providerMs} ms ${side.padEnd(9)} round ${round + 1}: ${thousands(Math.round(r.total.rps))} req/s, ` +
+                `${r.total.errors} errors (${r.total.timeouts} timeouts), p95 ${ms(r.total.latency.p95)} ms`,
+            ),
           ),
-      );
+        );
+      }
+      fake.delayMs = options.providerMs;
     }
     if (has('realtime')) result.realtime = await runRealtime(ctx, p.realtime, log);
     if (has('scale')) result.scale = await runScale(ctx, ROOT, db.url, env, p.scale, log);

@@ -13,7 +13,14 @@ export interface Profile {
   slowReads: RoundSettings;
   drift: { durationS: number; windowS: number; connections: number };
   /** The mix itself is scenarios/mixed/mix.ts; quick runs it with fewer users in fewer workspaces. */
-  mixed: { rounds: number; durationMs: number; users: number; workspaces: number };
+  mixed: {
+    rounds: number;
+    durationMs: number;
+    users: number;
+    workspaces: number;
+    /** The provider latencies the mix runs at, one run each (`--provider-ms` picks one). */
+    providerMs: number[];
+  };
   realtime: RealtimeSettings;
   scale: { points: number[]; rounds: RoundSettings };
 }
@@ -35,7 +42,8 @@ const FULL: Profile = {
     timeoutMs: 60_000,
   },
   drift: { durationS: 30, windowS: 5, connections: 16 },
-  mixed: { rounds: 3, durationMs: 20_000, users: USERS, workspaces: 19 },
+  // The seed systems' AI latencies: 300 ms, and their slowest provider's 2 s.
+  mixed: { rounds: 3, durationMs: 20_000, users: USERS, workspaces: 19, providerMs: [300, 2_000] },
   realtime: {
     small: 1_000,
     large: 5_000,
@@ -76,7 +84,7 @@ const QUICK: Profile = {
     timeoutMs: 60_000,
   },
   drift: { durationS: 4, windowS: 1, connections: 16 },
-  mixed: { rounds: 1, durationMs: 3_000, users: 20, workspaces: 4 },
+  mixed: { rounds: 1, durationMs: 3_000, users: 20, workspaces: 4, providerMs: [PROVIDER_MS] },
   realtime: {
     small: 200,
     large: 500,
@@ -120,7 +128,8 @@ Usage: npm run bench -- [options]
                        and the README's headline rows)
   --only <list>        phases and/or read scenarios, comma-separated:
                        ${PHASES.join(', ')}, or a read's name (e.g. dashboard,thinking)
-  --provider-ms <ms>   the fake AI provider's latency per call   (default ${PROVIDER_MS})
+  --provider-ms <ms>   the fake AI provider's latency per call   (default ${PROVIDER_MS}; the
+                       full run's mix runs at ${FULL.mixed.providerMs.join(' and ')})
   --scale-points <n,…> thinking steps of the scale curve's points
                        (default ${FULL.scale.points.join(',')}; quick ${QUICK.scale.points.join(',')})
   --timeout <s>        give up (and clean up) after              (default 7200, quick 600)
@@ -139,7 +148,7 @@ export function parseOptions(argv: string[], readNames: readonly string[]): Opti
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       only: { type: 'string' },
-      'provider-ms': { type: 'string', default: String(PROVIDER_MS) },
+      'provider-ms': { type: 'string' },
       'scale-points': { type: 'string' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -172,12 +181,19 @@ export function parseOptions(argv: string[], readNames: readonly string[]): Opti
       .map((p) => Math.round(numberFlag('scale-points', p.trim(), 100, 100_000_000)));
     profile = { ...profile, scale: { ...profile.scale, points } };
   }
+  if (values['provider-ms'] !== undefined) {
+    const one = Math.round(numberFlag('provider-ms', values['provider-ms'], 0, 60_000));
+    profile = { ...profile, mixed: { ...profile.mixed, providerMs: [one] } };
+  }
   return {
     quick: values.quick,
     profile,
     phases,
     reads,
-    providerMs: Math.round(numberFlag('provider-ms', values['provider-ms'], 0, 60_000)),
+    providerMs:
+      values['provider-ms'] === undefined
+        ? PROVIDER_MS
+        : Math.round(numberFlag('provider-ms', values['provider-ms'], 0, 60_000)),
     out: values.out,
     timeoutMs:
       numberFlag('timeout', values.timeout ?? (values.quick ? '600' : '7200'), 30, 86_400) * 1000,

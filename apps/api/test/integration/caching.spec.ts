@@ -21,7 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CacheService } from '../../src/infra/cache/cache.service.js';
 import { QueryAccounting } from '../../src/infra/database/query-accounting.js';
 import type { ApiClient, ApiResponse } from '../support/api-client.js';
-import { factory, type TestUser } from '../support/factories.js';
+import { factory, type TestUser, untilDisplayed } from '../support/factories.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { lockTables, waitFor } from '../support/locks.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -272,10 +272,11 @@ describe('the cache, in-process tier (no REDIS_URL)', () => {
       expect(dbQueries(await get(status))).toBe(0);
       expect(ok(await get<QuotaCheck>(check)).used).toBe(0);
 
-      // A new deliverable is transformed on its first read: one AI call taken from the quota.
-      await f.deliverable(owner, ws.id);
+      // A new deliverable is transformed by the display queue: one AI call taken from the quota.
+      const d = await f.deliverable(owner, ws.id);
+      await untilDisplayed(t.api, owner, d.id);
       const list = ok(await get<DeliverableListResponse>(`/api/workspaces/${ws.id}/deliverables`));
-      expect(list.displayCache.transformed).toBe(1);
+      expect(list.displayCache).toMatchObject({ cached: 1, pending: 0 });
 
       const after = await get<QuotaStatus>(status);
       expect(ok(after).used).toBe(1);

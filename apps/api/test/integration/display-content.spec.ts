@@ -1,7 +1,6 @@
 import {
   type CacheStatsResponse,
   type DeliverableListResponse,
-  type DisplayContent,
   type DisplayContentStats,
   type DisplayedDeliverable,
   ErrorCode,
@@ -13,11 +12,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/bootstrap.js';
 import { AppConfig } from '../../src/infra/config/app-config.js';
 import { OpenAiTransformer } from '../../src/modules/deliverables/display-content/openai.transformer.js';
-import { sanitizeHtml } from '../../src/modules/deliverables/display-content/render.js';
 import { ApiClient, type ApiResponse } from '../support/api-client.js';
-import { factory, type SqlRunner, type TestUser } from '../support/factories.js';
-import { type FakeOpenAi, fakeDisplay, startFakeOpenAi } from '../support/fake-openai.js';
+import { factory, type TestUser } from '../support/factories.js';
+import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import {
+  aiUsage,
+  dbQueries,
+  displayRow,
+  expectedDisplay,
+  sleep,
+  storedCount,
+  timed,
+  waitUntil,
+} from '../support/display.js';
 
 /**
  * Cache-first display content against the real app and a real HTTP server
@@ -38,6 +46,8 @@ const aiEnv = (fake: FakeOpenAi, env: Record<string, string> = {}): Record<strin
   AI_CONCURRENCY: '4',
   AI_TIMEOUT_MS: '10000',
   AI_COST_PER_CALL_USD: String(COST_PER_CALL_USD),
+  // The read-path modes; the display queue (the default) has display-queue.spec.ts.
+  OPTIMIZATIONS: '-display-queue',
   ...env,
 });
 
@@ -114,76 +124,6 @@ async function seed(
   return { ws, items };
 }
 
-/** What the app must serve for a deliverable the fake transformed: its reply, sanitised. */
-function expectedDisplay(d: { title: string; content: string }): DisplayContent {
-  const reply = fakeDisplay(d.title, d.content);
-  return { html: sanitizeHtml(reply.html), summary: reply.summary, outline: reply.outline };
-}
-
-interface DisplayRow {
-  content_hash: string;
-  display_content: DisplayContent | null;
-  display_content_hash: string | null;
-  transform_version: string | null;
-  transformed_at: Date | null;
-  display_claim_expires_at: Date | null;
-}
-
-async function displayRow(db: SqlRunner, id: string): Promise<DisplayRow> {
-  const rows = await db.query<DisplayRow[]>(
-    `SELECT content_hash, display_content, display_content_hash, transform_version, transformed_at,
-            display_claim_expires_at
-       FROM deliverables WHERE id = $1`,
-    [id],
-  );
-  expect(rows, `deliverable ${id}`).toHaveLength(1);
-  return rows[0];
-}
-
-/** The workspace's AI calls recorded for today (UTC), and how many usage rows it has. */
-async function aiUsage(
-  db: SqlRunner,
-  workspaceId: string,
-): Promise<{ today: number; rows: number }> {
-  const rows = await db.query<{ day_is_today: boolean; calls: number }[]>(
-    `SELECT day = (now() AT TIME ZONE 'UTC')::date AS day_is_today, calls
-       FROM ai_usage WHERE workspace_id = $1`,
-    [workspaceId],
-  );
-  return { today: rows.find((r) => r.day_is_today)?.calls ?? 0, rows: rows.length };
-}
-
-async function storedCount(db: SqlRunner, workspaceId: string): Promise<number> {
-  const rows = await db.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM deliverables
-      WHERE workspace_id = $1 AND display_content IS NOT NULL`,
-    [workspaceId],
-  );
-  return rows[0].n;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function dbQueries(res: ApiResponse<unknown>): number {
-  const header = res.headers.get('x-db-queries');
-  expect(header, `X-DB-Queries of ${res.text.slice(0, 200)}`).toMatch(/^\d+$/);
-  return Number(header);
-}
-
 const statusById = (res: ApiResponse<DeliverableListResponse>) =>
   Object.fromEntries(res.body.items.map((d) => [d.id, d.displayStatus]));
 
@@ -223,7 +163,12 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
     expect(new Set(fake.calls.map((c) => `${c.model} ${c.authorization}`))).toEqual(
       new Set([`${MODEL} Bearer test-key`]),
     );
-    expect(first.body.displayCache).toEqual({ cached: 0, transformed: 17, aiCallsSaved: 0 });
+    expect(first.body.displayCache).toEqual({
+      cached: 0,
+      transformed: 17,
+      pending: 0,
+      aiCallsSaved: 0,
+    });
     expect(first.body.items).toHaveLength(17);
     for (const item of first.body.items) {
       expect(item.displayStatus, item.title).toBe('ready');
@@ -244,7 +189,12 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
     fake.reset();
     const second = await r.list(ws.id);
     expect(fake.calls).toHaveLength(0);
-    expect(second.body.displayCache).toEqual({ cached: 17, transformed: 0, aiCallsSaved: 17 });
+    expect(second.body.displayCache).toEqual({
+      cached: 17,
+      transformed: 0,
+      pending: 0,
+      aiCallsSaved: 17,
+    });
     expect(second.body.items).toEqual(first.body.items);
 
     // A new content makes that one stale, and only that one.
@@ -256,7 +206,12 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
     expect(fake.calls).toHaveLength(0);
     const third = await r.list(ws.id);
     expect(fake.calls.map((c) => c.title)).toEqual([edited.title]);
-    expect(third.body.displayCache).toEqual({ cached: 16, transformed: 1, aiCallsSaved: 16 });
+    expect(third.body.displayCache).toEqual({
+      cached: 16,
+      transformed: 1,
+      pending: 0,
+      aiCallsSaved: 16,
+    });
     const reTransformed = third.body.items.find((d) => d.id === edited.id);
     expect(reTransformed).toMatchObject({
       content: newContent,
@@ -277,7 +232,12 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
     });
     const fourth = await r.list(ws.id);
     expect(fake.calls).toHaveLength(0);
-    expect(fourth.body.displayCache).toEqual({ cached: 17, transformed: 0, aiCallsSaved: 17 });
+    expect(fourth.body.displayCache).toEqual({
+      cached: 17,
+      transformed: 0,
+      pending: 0,
+      aiCallsSaved: 17,
+    });
 
     // Regenerate: one call, whatever is stored.
     const target = items[7];
@@ -343,6 +303,7 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
     expect(cached.value.body.displayCache).toEqual({
       cached: 17,
       transformed: 0,
+      pending: 0,
       aiCallsSaved: 17,
     });
     expect(cached.ms).toBeLessThan(200);
@@ -390,7 +351,12 @@ describe('display content with an OpenAI-compatible provider (display-cache on)'
         displayContent: null,
       }),
     ]);
-    expect(list.body.displayCache).toEqual({ cached: 0, transformed: 0, aiCallsSaved: 0 });
+    expect(list.body.displayCache).toEqual({
+      cached: 0,
+      transformed: 0,
+      pending: 1,
+      aiCallsSaved: 0,
+    });
     expect(fake.calls).toHaveLength(3);
     expect((await displayRow(t.db, d.id)).display_content).toBeNull();
 
@@ -581,7 +547,12 @@ describe('display content under a short deadline (AI_TIMEOUT_MS=1000)', () => {
       content: hung.content,
       displayContent: null,
     });
-    expect(list.body.displayCache).toEqual({ cached: 0, transformed: 2, aiCallsSaved: 0 });
+    expect(list.body.displayCache).toEqual({
+      cached: 0,
+      transformed: 2,
+      pending: 1,
+      aiCallsSaved: 0,
+    });
     measurements.push(
       `a provider that hangs, AI_TIMEOUT_MS=1000: list answered in ${ms.toFixed(0)} ms`,
     );
@@ -671,6 +642,7 @@ describe('display content accounting: ai_usage and /api/performance/cache-stats'
       failures: 0,
       quotaBlocked: 0,
       estimatedCostSavedUsd: 0,
+      queue: null,
     } satisfies DisplayContentStats);
 
     // ws1: three transformed, then served from storage three times and once more
@@ -700,6 +672,7 @@ describe('display content accounting: ai_usage and /api/performance/cache-stats'
       failures: 2,
       quotaBlocked: 0,
       estimatedCostSavedUsd: 4 * COST_PER_CALL_USD,
+      queue: null,
     } satisfies DisplayContentStats);
     expect(await aiUsage(t.db, one.ws.id)).toEqual({ today: 3, rows: 1 });
     expect(await aiUsage(t.db, two.ws.id)).toEqual({ today: 4, rows: 1 });
@@ -729,7 +702,12 @@ describe.each(['none', 'batching'])('the baseline (OPTIMIZATIONS=%s: no display-
     const first = await timed(() => r.list(ws.id));
     expect(fake.calls).toHaveLength(17);
     expect(fake.maxInFlight).toBe(1);
-    expect(first.value.body.displayCache).toEqual({ cached: 0, transformed: 17, aiCallsSaved: 0 });
+    expect(first.value.body.displayCache).toEqual({
+      cached: 0,
+      transformed: 17,
+      pending: 0,
+      aiCallsSaved: 0,
+    });
     for (const item of first.value.body.items) {
       expect(item.displayStatus).toBe('ready');
       expect(item.displayContent).toEqual(expectedDisplay(item));
@@ -739,7 +717,12 @@ describe.each(['none', 'batching'])('the baseline (OPTIMIZATIONS=%s: no display-
     const second = await r.list(ws.id);
     expect(fake.calls).toHaveLength(34);
     expect(fake.maxInFlight).toBe(1);
-    expect(second.body.displayCache).toEqual({ cached: 0, transformed: 17, aiCallsSaved: 0 });
+    expect(second.body.displayCache).toEqual({
+      cached: 0,
+      transformed: 17,
+      pending: 0,
+      aiCallsSaved: 0,
+    });
     expect(second.body.items).toEqual(first.value.body.items);
 
     const got = await r.get(items[0].id);
@@ -812,7 +795,12 @@ describe('display content across API instances on one database', () => {
       const first = await c.list(ws.id);
       expect(fake.calls).toHaveLength(17);
       expect(new Set(fake.calls.map((call) => call.model))).toEqual(new Set(['other-model']));
-      expect(first.body.displayCache).toEqual({ cached: 0, transformed: 17, aiCallsSaved: 0 });
+      expect(first.body.displayCache).toEqual({
+        cached: 0,
+        transformed: 17,
+        pending: 0,
+        aiCallsSaved: 0,
+      });
       expect(first.body.items.every((d) => d.displayStatus === 'ready')).toBe(true);
       for (const d of items) {
         expect((await displayRow(t.db, d.id)).transform_version).toBe(versionFor('other-model'));
@@ -820,7 +808,12 @@ describe('display content across API instances on one database', () => {
       fake.reset();
       const second = await c.list(ws.id);
       expect(fake.calls).toHaveLength(0);
-      expect(second.body.displayCache).toEqual({ cached: 17, transformed: 0, aiCallsSaved: 17 });
+      expect(second.body.displayCache).toEqual({
+        cached: 17,
+        transformed: 0,
+        pending: 0,
+        aiCallsSaved: 17,
+      });
     } finally {
       await otherModel.close();
     }

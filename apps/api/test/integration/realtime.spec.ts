@@ -2,7 +2,6 @@ import { JwtService } from '@nestjs/jwt';
 import type {
   Agent,
   AppendStepsResponse,
-  Deliverable,
   DisplayedDeliverable,
   Goal,
   PerformanceMetrics,
@@ -17,7 +16,7 @@ import type { Server } from 'socket.io';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway.js';
 import { roomOf } from '../../src/modules/realtime/realtime-socket.js';
-import { addMember, factory, type TestUser, withoutDisplay } from '../support/factories.js';
+import { addMember, factory, type TestUser } from '../support/factories.js';
 import {
   closeAll,
   connectClient,
@@ -410,11 +409,15 @@ describe('realtime gateway', () => {
       );
       expect(created.response.status, created.response.text).toBe(201);
       expect(created.stored).toBe(1);
-      expect(created.payload).toEqual({ deliverable: withoutDisplay(created.response.body) });
+      // The display as the answer gave it (pending, with its fallback): the display queue
+      // pushes the transformed content later, as another deliverable.updated.
+      expect(created.payload).toEqual({ deliverable: created.response.body });
 
       const id = created.response.body.id;
       const updated = await writeAndCatch(
-        client.waitFor('deliverable.updated', { where: (p) => p.deliverable.id === id }),
+        client.waitFor('deliverable.updated', {
+          where: (p) => p.deliverable.id === id && p.deliverable.title === 'Q3 report (final)',
+        }),
         () =>
           t.api.patch<DisplayedDeliverable>(
             `/api/deliverables/${id}`,
@@ -425,8 +428,10 @@ describe('realtime gateway', () => {
       );
       expect(updated.response.status, updated.response.text).toBe(200);
       expect(updated.stored.title).toBe('Q3 report (final)');
-      expect(updated.payload).toEqual({ deliverable: withoutDisplay(updated.response.body) });
-      expect((updated.payload.deliverable satisfies Deliverable).title).toBe('Q3 report (final)');
+      expect(updated.payload).toEqual({ deliverable: updated.response.body });
+      expect((updated.payload.deliverable satisfies DisplayedDeliverable).title).toBe(
+        'Q3 report (final)',
+      );
     });
 
     it('thinking.step after POST /api/thinking/:id/steps', async () => {

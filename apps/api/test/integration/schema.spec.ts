@@ -25,6 +25,8 @@ const EXPECTED_INDEXES = [
   'idx_thinking_steps_process_id_created_at_id',
   'idx_goals_workspace_id_created_at_id',
   'idx_goal_schedules_next_check_at',
+  'idx_display_jobs_run_after',
+  'idx_display_jobs_workspace_id',
 ];
 
 /**

@@ -169,6 +169,30 @@ export async function countRows(
 
 /** The deliverable as the dashboard shows it: without the display fields. */
 export function withoutDisplay(d: DisplayedDeliverable): Deliverable {
-  const { displayContent: _content, displayStatus: _status, ...rest } = d;
+  const { displayContent: _content, displayStatus: _status, fallbackHtml: _fallback, ...rest } = d;
   return rest;
+}
+
+/**
+ * Reads the deliverable until the display queue has stored its display content (`ready`);
+ * fails after `timeoutMs`. For specs whose subject is not the queue itself.
+ */
+export async function untilDisplayed(
+  api: ApiClient,
+  user: TestUser,
+  id: string,
+  timeoutMs = 10_000,
+): Promise<DisplayedDeliverable> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.get<DisplayedDeliverable>(`/api/deliverables/${id}`, {
+      token: user.token,
+    });
+    expect(res.status, res.text).toBe(200);
+    if (res.body.displayStatus === 'ready') return res.body;
+    if (Date.now() > giveUpAt) {
+      throw new Error(`deliverable ${id} still pending after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

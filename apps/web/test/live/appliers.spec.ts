@@ -134,8 +134,12 @@ describe('pushed events applied to the cache', () => {
   });
 
   it('deliverable.created is inserted (pending display) and counted; .updated replaces', async () => {
-    const { displayContent: _d, displayStatus: _s, ...plain } = f.deliverable(2);
-    await applyLiveEvent(context, 'deliverable.created', { deliverable: plain });
+    const created = f.deliverable(2, {
+      displayContent: null,
+      displayStatus: 'pending',
+      fallbackHtml: '<h1>Note 2</h1>',
+    });
+    await applyLiveEvent(context, 'deliverable.created', { deliverable: created });
     const list = get<InfiniteData<DeliverableListResponse>>(keys.deliverables);
     expect(list?.pages[0].items.map((d) => [d.title, d.displayStatus])).toEqual([
       ['Deliverable 2', 'pending'],
@@ -144,7 +148,7 @@ describe('pushed events applied to the cache', () => {
     expect(get<Dashboard>(keys.dashboard)?.counts.deliverables).toBe(2);
 
     // A title edit keeps the display content (same markdown); a content edit makes it pending.
-    const { displayContent: _d1, displayStatus: _s1, ...first } = f.deliverable(1);
+    const first = f.deliverable(1);
     await applyLiveEvent(context, 'deliverable.updated', {
       deliverable: { ...first, title: 'Renamed', updatedAt: f.at(41) },
     });
@@ -157,11 +161,39 @@ describe('pushed events applied to the cache', () => {
         content: '# New',
         contentHash: 'new',
         updatedAt: f.at(42),
+        displayContent: null,
+        displayStatus: 'pending',
+        fallbackHtml: '<h1>New</h1>',
       },
     });
     items = get<InfiniteData<DeliverableListResponse>>(keys.deliverables)?.pages[0].items;
-    expect([items?.[1].displayStatus, items?.[1].displayContent]).toEqual(['pending', null]);
+    expect([items?.[1].displayStatus, items?.[1].displayContent, items?.[1].fallbackHtml]).toEqual([
+      'pending',
+      null,
+      '<h1>New</h1>',
+    ]);
     expect(get<Dashboard>(keys.dashboard)?.counts.deliverables).toBe(2);
+  });
+
+  it('deliverable.updated from the display queue turns a pending item ready, fallback gone', async () => {
+    const pending = f.deliverable(1, {
+      displayContent: null,
+      displayStatus: 'pending',
+      fallbackHtml: '<h1>Note 1</h1>',
+    });
+    await applyLiveEvent(context, 'deliverable.updated', { deliverable: pending });
+    let item = get<InfiniteData<DeliverableListResponse>>(keys.deliverables)?.pages[0].items[0];
+    expect([item?.displayStatus, item?.fallbackHtml]).toEqual(['pending', '<h1>Note 1</h1>']);
+    const ready = f.deliverable(1, {
+      displayContent: { html: '<h1>Made by the AI</h1>', summary: 'AI', outline: [] },
+    });
+    await applyLiveEvent(context, 'deliverable.updated', { deliverable: ready });
+    item = get<InfiniteData<DeliverableListResponse>>(keys.deliverables)?.pages[0].items[0];
+    expect([item?.displayStatus, item?.displayContent?.html, item?.fallbackHtml]).toEqual([
+      'ready',
+      '<h1>Made by the AI</h1>',
+      null,
+    ]);
   });
 
   it('thinking.step is appended to its process once, without a request', async () => {

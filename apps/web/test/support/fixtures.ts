@@ -45,6 +45,7 @@ export function deliverable(
     updatedAt: at(n),
     displayContent: { html: `<h1>Note ${n}</h1>`, summary: `Note ${n}`, outline: [`Note ${n}`] },
     displayStatus: 'ready',
+    fallbackHtml: null,
     ...overrides,
   };
 }
@@ -107,7 +108,7 @@ export function deliverablePages(
       {
         items,
         nextCursor: null,
-        displayCache: { cached: items.length, transformed: 0, aiCallsSaved: 0 },
+        displayCache: { cached: items.length, transformed: 0, pending: 0, aiCallsSaved: 0 },
       },
     ],
     pageParams: [undefined],

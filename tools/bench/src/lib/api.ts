@@ -7,10 +7,20 @@ import { duration } from './stats.js';
 
 export const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
 
-/** The two API processes of a run: the same build, every optimization off or on. */
-export type ApiSide = 'baseline' | 'optimized';
-export const API_SIDES: readonly ApiSide[] = ['baseline', 'optimized'];
-export const OPTIMIZATIONS: Record<ApiSide, string> = { baseline: 'none', optimized: 'all' };
+/**
+ * The API processes of a run, the same build: every optimization off or on, and (for the
+ * mixed workload only) everything on but the display queue, the mode that transforms
+ * display content on the read path (docs/display-content.md).
+ */
+export type ApiSide = 'baseline' | 'optimized' | 'on-read';
+export const API_SIDES: readonly ('baseline' | 'optimized')[] = ['baseline', 'optimized'];
+export const OPTIMIZATIONS: Record<ApiSide, string> = {
+  baseline: 'none',
+  optimized: 'all',
+  'on-read': '-display-queue',
+};
+/** What the on-read side leaves off. */
+const ON_READ_OFF = 'display-queue';
 
 /**
  * Runs inside each API process (`node -e`) before its main module: answers
@@ -116,7 +126,12 @@ export async function checkSwitches(api: Api, token: string): Promise<Optimizati
   const state = await api.target.json<OptimizationsAnswer>('GET', '/api/performance/optimizations');
   api.known = state.optimizations.map((o) => o.name);
   api.enabled = state.optimizations.filter((o) => o.enabled).map((o) => o.name);
-  const wanted = api.side === 'baseline' ? [] : api.known;
+  const wanted =
+    api.side === 'baseline'
+      ? []
+      : api.side === 'on-read'
+        ? api.known.filter((n) => n !== ON_READ_OFF)
+        : api.known;
   if (api.enabled.length !== wanted.length || wanted.some((n) => !api.enabled.includes(n))) {
     throw new Error(`${api.child.name} reports ${api.enabled.join(', ') || 'nothing'} switched on`);
   }

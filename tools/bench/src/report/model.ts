@@ -10,7 +10,8 @@ export interface RunResult {
   meta: RunMeta;
   reads?: ReadResult[];
   drift?: DriftResult;
-  mixed?: MixedResult;
+  /** One run of the mix per provider latency. */
+  mixed?: MixedResult[];
   realtime?: RealtimeResult;
   scale?: ScalePoint[];
 }

@@ -17,14 +17,28 @@ import {
 
 const pct = (s: Spread) => spreadText(s, (v) => percent(v, 1));
 
+/** How each side of the mix is named in the tables. */
+const SIDE_LABEL: Record<string, string> = {
+  baseline: 'baseline',
+  'on-read': 'display on read',
+  optimized: 'optimized',
+};
+
 export function mixedSection(m: MixedResult): string[] {
-  const [baseline, optimized] = m.sides;
+  const baseline = m.sides.find((s) => s.side === 'baseline') ?? m.sides[0];
+  const optimized = m.sides.find((s) => s.side === 'optimized') ?? m.sides[m.sides.length - 1];
+  const labels = m.sides.map((s) => SIDE_LABEL[s.side] ?? s.side);
   const lines = [
     `${m.users} users in a closed loop (each sends its next request when the last is answered, ` +
       `no think time), each a member of one of the main workspaces with a thinking process of its own; ` +
       `the AI provider answers after ${thousands(m.providerMs)} ms; a request unanswered after ` +
-      `${m.timeoutMs / 1000} s counts as an error (timeout). Baseline and optimized take turns, ` +
-      'every user replaying the same choices on both.',
+      `${m.timeoutMs / 1000} s counts as an error (timeout). The sides take turns, every user ` +
+      'replaying the same choices on each: the baseline (`OPTIMIZATIONS=none`), ' +
+      (m.sides.some((s) => s.side === 'on-read')
+        ? 'display on read (`OPTIMIZATIONS=-display-queue`: everything on, but a list transforms ' +
+          'what is missing and waits for it) and '
+        : '') +
+      'optimized (`all`: the display queue makes display content behind the read path).',
     '',
     ...table(
       ['share', 'request'],
@@ -33,42 +47,46 @@ export function mixedSection(m: MixedResult): string[] {
     ),
     '',
     ...table(
-      ['', 'baseline', 'optimized', 'optimized ÷ baseline'],
-      ['l', 'r', 'r', 'r'],
+      ['', ...labels, 'optimized ÷ baseline'],
+      ['l', ...m.sides.map(() => 'r' as const), 'r'],
       [
         [
           'req/s',
-          spreadText(baseline.rps, rps),
-          spreadText(optimized.rps, rps),
+          ...m.sides.map((s) => spreadText(s.rps, rps)),
           ratio(optimized.rps.median / baseline.rps.median),
         ],
-        ['error rate (timeouts included)', pct(baseline.errorRate), pct(optimized.errorRate), ''],
+        ['p95 of every request, ms', ...m.sides.map((s) => ms(wholeP95(s))), ''],
+        ['error rate (timeouts included)', ...m.sides.map((s) => pct(s.errorRate)), ''],
         [
           'AI calls per request',
-          spreadText(baseline.aiCallsPerRequest, (v) => v.toFixed(2)),
-          spreadText(optimized.aiCallsPerRequest, (v) => v.toFixed(2)),
+          ...m.sides.map((s) => spreadText(s.aiCallsPerRequest, (v) => v.toFixed(2))),
           '',
         ],
-        ['server µs/req', usText(baseline.apiUs.median), usText(optimized.apiUs.median), ''],
-        ['PostgreSQL µs/req', usText(baseline.pgUs.median), usText(optimized.pgUs.median), ''],
+        ['server µs/req', ...m.sides.map((s) => usText(s.apiUs.median)), ''],
+        ['PostgreSQL µs/req', ...m.sides.map((s) => usText(s.pgUs.median)), ''],
       ],
     ),
     '',
-    'Per request class, ms (median of the rounds); errors over all rounds:',
+    'Per request class, ms, p50 / p95 / p99 (median of the rounds); errors over all rounds:',
     '',
     ...table(
-      ['class', 'baseline p50 / p95 / p99', 'errors', 'optimized p50 / p95 / p99', 'errors'],
-      ['l', 'r', 'r', 'r', 'r'],
+      ['class', ...labels.flatMap((l) => [l, 'errors'])],
+      ['l', ...m.sides.flatMap(() => ['r', 'r'] as const)],
       m.mix.map(({ cls }) => {
-        const b = baseline.byClass[cls];
-        const o = optimized.byClass[cls];
-        const three = (c: typeof b) =>
-          c ? `${ms(c.p50.median)} / ${ms(c.p95.median)} / ${ms(c.p99.median)}` : '–';
-        const errs = (c: typeof b) =>
-          c ? `${c.errors} of ${thousands(c.errors + c.requests)}` : '–';
-        return [cls, three(b), errs(b), three(o), errs(o)];
+        const cells = m.sides.flatMap((side) => {
+          const c = side.byClass[cls];
+          return c
+            ? [
+                `${ms(c.p50.median)} / ${ms(c.p95.median)} / ${ms(c.p99.median)}`,
+                `${c.errors} of ${thousands(c.errors + c.requests)}`,
+              ]
+            : ['–', '–'];
+        });
+        return [cls, ...cells];
       }),
     ),
+    '',
+    ...displayTargets(m),
   ];
   const hits = new Map<string, { hits: number; misses: number }>();
   for (const r of optimized.rounds) {
@@ -224,4 +242,40 @@ export function scaleSection(points: ScalePoint[]): string[] {
     );
   }
   return lines;
+}
+
+/** The p95 of every request of a side: the median over rounds of each round's whole-mix p95. */
+function wholeP95(side: MixedResult['sides'][number]): number {
+  const values = side.rounds.map((r) => r.total.latency.p95).sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * docs/display-content.md's targets, per side: the deliverables list's p99 within 3× the
+ * dashboard's, and the whole mix's p95 under 300 ms.
+ */
+function displayTargets(m: MixedResult): string[] {
+  const rows = m.sides.map((side) => {
+    const list = side.byClass.deliverables?.p99.median ?? Number.NaN;
+    const dash = side.byClass.dashboard?.p99.median ?? Number.NaN;
+    const p95 = wholeP95(side);
+    return [
+      SIDE_LABEL[side.side] ?? side.side,
+      `${ms(list)} ÷ ${ms(dash)} = ${(list / dash).toFixed(1)}× ${list <= 3 * dash ? '(met)' : '(missed)'}`,
+      `${ms(p95)} ${p95 < 300 ? '(met)' : '(missed)'}`,
+    ];
+  });
+  return [
+    'The display targets (docs/display-content.md): a deliverables list never waits for the AI.',
+    '',
+    ...table(
+      [
+        'side',
+        'deliverables p99 ÷ dashboard p99 (target ≤ 3×)',
+        'p95 of the mix (target < 300 ms)',
+      ],
+      ['l', 'r', 'r'],
+      rows,
+    ),
+  ];
 }

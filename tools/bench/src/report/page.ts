@@ -106,8 +106,17 @@ export function renderRun(
       ...driftTable(r.drift),
     );
   }
-  if (r.mixed)
-    lines.push('', '<a id="mixed"></a>', '', '## Mixed workload', '', ...mixedSection(r.mixed));
+  if (r.mixed && r.mixed.length > 0) {
+    lines.push('', '<a id="mixed"></a>', '', '## Mixed workload');
+    for (const run of r.mixed) {
+      lines.push(
+        '',
+        `### AI provider at ${thousands(run.providerMs)} ms`,
+        '',
+        ...mixedSection(run),
+      );
+    }
+  }
   if (r.realtime)
     lines.push('', '<a id="realtime"></a>', '', '## Realtime', '', ...realtimeSection(r.realtime));
   if (r.scale && r.scale.length > 0) {
@@ -139,12 +148,13 @@ export function renderHeadline(r: RunResult): string {
       ),
     );
   }
-  if (r.mixed) {
-    const [b, o] = r.mixed.sides;
+  for (const run of r.mixed ?? []) {
+    const b = run.sides.find((s) => s.side === 'baseline') ?? run.sides[0];
+    const o = run.sides.find((s) => s.side === 'optimized') ?? run.sides[run.sides.length - 1];
     lines.push(
       '',
-      `[Mixed workload](docs/benchmarks.md#mixed), ${r.mixed.users} users, AI provider at ` +
-        `${thousands(r.mixed.providerMs)} ms: ${rps(b.rps.median)} → ${rps(o.rps.median)} req/s, ` +
+      `[Mixed workload](docs/benchmarks.md#mixed), ${run.users} users, AI provider at ` +
+        `${thousands(run.providerMs)} ms: ${rps(b.rps.median)} → ${rps(o.rps.median)} req/s, ` +
         `errors ${(b.errorRate.median * 100).toFixed(1)}% → ${(o.errorRate.median * 100).toFixed(1)}%.`,
     );
   }

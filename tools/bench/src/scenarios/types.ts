@@ -1,4 +1,4 @@
-import type { Api, ApiSide } from '../lib/api.js';
+import type { Api } from '../lib/api.js';
 
 /** What the scenarios know of the run: the seeded workspaces and the two APIs. */
 export interface Context {
@@ -6,7 +6,7 @@ export interface Context {
   main: string[];
   /** 10,020 thinking processes, for keyset page 500. */
   paging: string;
-  apis: Record<ApiSide, Api>;
+  apis: { baseline: Api; optimized: Api; 'on-read'?: Api };
   /** Filled by the scenarios' `prepare` (e.g. the cursor of page 500). */
   state: Map<string, string>;
   log: (line: string) => void;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPTIMIZATION_NAMES } from '@orch/contracts';
 import { describe, expect, it } from 'vitest';
 import { AppConfig, ConfigError } from './app-config.js';
 import { envSchema } from './config.schema.js';
@@ -45,6 +46,21 @@ describe('AppConfig', () => {
     expect(() => AppConfig.from({ ...base, GOAL_MONITOR_POLL_MS: '10' })).toThrow(
       /GOAL_MONITOR_POLL_MS/,
     );
+  });
+
+  it('reads OPTIMIZATIONS as all, none, a list to keep, or a list of -name to switch off', () => {
+    const on = (value: string) => [
+      ...AppConfig.from({ ...base, OPTIMIZATIONS: value }).optimizations,
+    ];
+    expect(on('all')).toEqual([...OPTIMIZATION_NAMES]);
+    expect(on('none')).toEqual([]);
+    expect(on('batching, display-cache')).toEqual(['batching', 'display-cache']);
+    expect(on('-display-queue')).toEqual(OPTIMIZATION_NAMES.filter((n) => n !== 'display-queue'));
+    expect(on('-display-queue,-batching')).toEqual(
+      OPTIMIZATION_NAMES.filter((n) => n !== 'display-queue' && n !== 'batching'),
+    );
+    expect(() => on('batching,-display-queue')).toThrow(/not both/);
+    expect(() => on('-warp-drive')).toThrow(/unknown optimization warp-drive/);
   });
 
   it('names every bad variable and the value it got', () => {

@@ -76,6 +76,15 @@ export class AppConfig {
     localCostMs: number;
     costPerCallUsd: number;
   };
+  /** docs/display-content.md: the queue that makes display content behind the read path. */
+  readonly displayQueue: {
+    /** How often an idle worker looks for due jobs (writes on this instance wake it at once). */
+    pollMs: number;
+    /** Failed attempts before a job waits for the next write of its deliverable. */
+    maxAttempts: number;
+    /** The wait after the first failed attempt, doubled after each further one (max 10 min). */
+    retryBaseMs: number;
+  };
   /** docs/goal-monitor.md; the 20-minute baseline cycle is not configurable. */
   readonly goalMonitor: {
     enabled: boolean;
@@ -163,6 +172,11 @@ export class AppConfig {
       concurrency: env.AI_CONCURRENCY,
       localCostMs: env.AI_LOCAL_COST_MS,
       costPerCallUsd: env.AI_COST_PER_CALL_USD,
+    };
+    this.displayQueue = {
+      pollMs: env.DISPLAY_QUEUE_POLL_MS,
+      maxAttempts: env.DISPLAY_QUEUE_MAX_ATTEMPTS,
+      retryBaseMs: env.DISPLAY_QUEUE_RETRY_BASE_MS,
     };
     this.goalMonitor = {
       enabled: env.GOAL_MONITOR_ENABLED,

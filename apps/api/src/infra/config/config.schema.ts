@@ -15,7 +15,10 @@ const optionalString = z
  * Every environment variable the API reads, with its default. `.env.example`
  * lists the same set; a test keeps the two in step.
  */
-/** `all`, `none`, or a comma list of the optimizations to keep on. */
+/**
+ * `all`, `none`, a comma list of the optimizations to keep on, or a comma list of
+ * `-name` to switch off from all (`-display-queue`: everything but the display queue).
+ */
 const optimizations = z
   .string()
   .default('all')
@@ -27,7 +30,17 @@ const optimizations = z
       .split(',')
       .map((n) => n.trim())
       .filter(Boolean);
-    const unknown = names.filter((n) => !(OPTIMIZATION_NAMES as string[]).includes(n));
+    const excluded = names.filter((n) => n.startsWith('-')).map((n) => n.slice(1));
+    if (excluded.length > 0 && excluded.length !== names.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'list either the optimizations to keep on or, each with a leading -, the ones to switch off; not both',
+      });
+      return z.NEVER;
+    }
+    const listed = excluded.length > 0 ? excluded : names;
+    const unknown = listed.filter((n) => !(OPTIMIZATION_NAMES as string[]).includes(n));
     if (unknown.length > 0) {
       ctx.addIssue({
         code: 'custom',
@@ -35,6 +48,7 @@ const optimizations = z
       });
       return z.NEVER;
     }
+    if (excluded.length > 0) return OPTIMIZATION_NAMES.filter((n) => !excluded.includes(n));
     return names as OptimizationName[];
   });
 
@@ -131,6 +145,9 @@ export const envSchema = z.object({
   AI_CONCURRENCY: int(1, 64).default(4),
   AI_LOCAL_COST_MS: int(0).default(300),
   AI_COST_PER_CALL_USD: z.coerce.number().min(0).default(0.002),
+  DISPLAY_QUEUE_POLL_MS: int(10).default(1_000),
+  DISPLAY_QUEUE_MAX_ATTEMPTS: int(1, 100).default(5),
+  DISPLAY_QUEUE_RETRY_BASE_MS: int(1).default(5_000),
 
   DEMO_SEED: bool.default(true),
   DEMO_EMAIL: z.email().default('demo@example.com'),

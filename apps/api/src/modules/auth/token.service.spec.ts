@@ -71,5 +71,5 @@ describe('TokenService: verified tokens are remembered until they expire', () =>
     verify.mockClear();
     expect(service.userIdFromAuthorization(`Bearer ${first}`)).toBe('first');
     expect(verify).toHaveBeenCalledTimes(1); // evicted, so verified again
-  });
+  }, 60_000); // 10,000 signatures: seconds on a loaded machine
 });

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DeliverableListResponse, DisplayedDeliverable } from '@orch/contracts';
 import { PageQueryDto, pageRequest } from '../../infra/http/pagination.js';
@@ -41,8 +42,14 @@ export class DeliverablesController {
   @RateLimit('regenerate')
   @Post('deliverables/:id/regenerate')
   @HttpCode(200)
-  regenerate(@Param('id') id: string): Promise<DisplayedDeliverable> {
-    return this.deliverables.regenerate(id);
+  async regenerate(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DisplayedDeliverable> {
+    const { deliverable, queued } = await this.deliverables.regenerate(id);
+    // Queued: accepted, the result follows as deliverable.updated (docs/display-content.md).
+    if (queued) reply.status(202);
+    return deliverable;
   }
 
   @WorkspaceScoped('deliverable')

@@ -1,5 +1,5 @@
 import type { Deliverable, DisplayedDeliverable } from '@orch/contracts';
-import type { Display } from './display-content/display-content.service.js';
+import type { Display } from './display-content/display-transformations.js';
 import type { DeliverableEntity } from './entities/deliverable.entity.js';
 
 export function toDeliverable(entity: DeliverableEntity): Deliverable {

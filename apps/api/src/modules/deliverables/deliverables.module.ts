@@ -4,6 +4,10 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { QuotaModule } from '../quota/quota.module.js';
 import { DisplayContentRepository } from './display-content/display-content.repository.js';
 import { DisplayContentService } from './display-content/display-content.service.js';
+import { DisplayOnRead } from './display-content/display-on-read.js';
+import { DisplayQueueRepository } from './display-content/display-queue.repository.js';
+import { DisplayQueueWorker } from './display-content/display-queue.worker.js';
+import { DisplayTransformations } from './display-content/display-transformations.js';
 import {
   DISPLAY_TRANSFORMER,
   type DisplayTransformer,
@@ -22,6 +26,10 @@ import { DeliverablesService } from './deliverables.service.js';
     DeliverablesService,
     DisplayContentRepository,
     DisplayContentService,
+    DisplayTransformations,
+    DisplayOnRead,
+    DisplayQueueRepository,
+    DisplayQueueWorker,
     {
       provide: DISPLAY_TRANSFORMER,
       inject: [AppConfig],

@@ -66,19 +66,23 @@ export class DeliverablesRepository {
       .returning('*')
       .execute();
     const row = (result.raw as Record<string, unknown>[])[0];
-    if (!row) return null;
-    return this.deliverables.create({
-      id: row.id as string,
-      workspaceId: row.workspace_id as string,
-      agentId: row.agent_id as string | null,
-      title: row.title as string,
-      content: row.content as string,
-      contentHash: row.content_hash as string,
-      displayContent: row.display_content as DeliverableEntity['displayContent'],
-      displayContentHash: row.display_content_hash as string | null,
-      transformVersion: row.transform_version as string | null,
-      createdAt: row.created_at as Date,
-      updatedAt: row.updated_at as Date,
-    });
+    return row ? deliverableFromRow(row) : null;
   }
+}
+
+/** A raw `RETURNING *` row of deliverables as the entity reads return it. */
+export function deliverableFromRow(row: Record<string, unknown>): DeliverableEntity {
+  return Object.assign(new DeliverableEntity(), {
+    id: row.id as string,
+    workspaceId: row.workspace_id as string,
+    agentId: row.agent_id as string | null,
+    title: row.title as string,
+    content: row.content as string,
+    contentHash: row.content_hash as string,
+    displayContent: row.display_content as DeliverableEntity['displayContent'],
+    displayContentHash: row.display_content_hash as string | null,
+    transformVersion: row.transform_version as string | null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  });
 }

@@ -9,12 +9,13 @@ import { DomainEvents } from '../../infra/events/domain-events.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { type PageRequest, toPage } from '../../core/pagination.js';
 import { AgentsService } from '../agents/agents.service.js';
-import { toDeliverable, toDisplayedDeliverable } from './deliverables.mapper.js';
+import { toDisplayedDeliverable } from './deliverables.mapper.js';
 import { DeliverablesRepository } from './deliverables.repository.js';
 import {
   DisplayContentService,
   QuotaExhaustedError,
 } from './display-content/display-content.service.js';
+import { ready } from './display-content/display-transformations.js';
 import type { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
 
 export function contentHash(content: string): string {
@@ -50,12 +51,16 @@ export class DeliverablesService {
     );
   }
 
-  /** Transforms again now, bypassing what is stored; 502 if the provider fails. */
-  async regenerate(id: string): Promise<DisplayedDeliverable> {
+  /**
+   * Transforms again, bypassing what is stored. With the display queue: queued (`queued`
+   * true, the answer shows what is stored now, the result comes as `deliverable.updated`);
+   * otherwise at once, 502 if the provider fails.
+   */
+  async regenerate(id: string): Promise<{ deliverable: DisplayedDeliverable; queued: boolean }> {
     const deliverable = await this.found(id);
-    let content;
+    let regeneration;
     try {
-      content = await this.display.regenerate(deliverable);
+      regeneration = await this.display.regenerate(deliverable);
     } catch (error) {
       if (error instanceof QuotaExhaustedError) {
         throw new DomainException(
@@ -65,13 +70,22 @@ export class DeliverablesService {
       }
       throw error;
     }
-    if (!content) {
+    if (regeneration.kind === 'queued') {
+      return {
+        deliverable: toDisplayedDeliverable(deliverable, this.display.storedDisplay(deliverable)),
+        queued: true,
+      };
+    }
+    if (!regeneration.content) {
       throw new DomainException(
         ErrorCode.TransformFailed,
         'The AI transformation failed; the stored display content is unchanged',
       );
     }
-    return toDisplayedDeliverable(deliverable, { displayContent: content, displayStatus: 'ready' });
+    return {
+      deliverable: toDisplayedDeliverable(deliverable, ready(regeneration.content)),
+      queued: false,
+    };
   }
 
   private async found(id: string) {
@@ -80,7 +94,11 @@ export class DeliverablesService {
     return deliverable;
   }
 
-  /** Writes never call the transformer: the first read does (docs/display-content.md). */
+  /**
+   * Writes never call the transformer: with the display queue they enqueue the deliverable
+   * (the result is pushed as `deliverable.updated`); otherwise the first read transforms it
+   * (docs/display-content.md).
+   */
   async create(workspaceId: string, dto: CreateDeliverableDto): Promise<DisplayedDeliverable> {
     if (dto.agentId) await this.agents.assertInWorkspace(workspaceId, [dto.agentId], 'agentId');
     const created = await this.deliverables.create({
@@ -90,11 +108,12 @@ export class DeliverablesService {
       content: dto.content,
       contentHash: contentHash(dto.content),
     });
+    await this.display.contentWritten(created);
     const deliverable = toDisplayedDeliverable(created, this.display.storedDisplay(created));
     await this.events.publish({
       type: 'deliverable.created',
       workspaceId,
-      payload: { deliverable: toDeliverable(created) },
+      payload: { deliverable },
     });
     return deliverable;
   }
@@ -113,11 +132,16 @@ export class DeliverablesService {
       ...(dto.agentId !== undefined ? { agentId: dto.agentId } : {}),
     });
     if (!updated) throw DomainException.notFound(ErrorCode.DeliverableNotFound, 'Deliverable');
+    const display = this.display.storedDisplay(updated);
+    if (dto.content !== undefined && display.displayStatus === 'pending') {
+      await this.display.contentWritten(updated);
+    }
+    const deliverable = toDisplayedDeliverable(updated, display);
     await this.events.publish({
       type: 'deliverable.updated',
       workspaceId,
-      payload: { deliverable: toDeliverable(updated) },
+      payload: { deliverable },
     });
-    return toDisplayedDeliverable(updated, this.display.storedDisplay(updated));
+    return deliverable;
   }
 }

@@ -23,7 +23,7 @@ export class PerformanceController {
 
   @Authenticated()
   @Get('cache-stats')
-  cacheStats(): CacheStatsResponse {
+  cacheStats(): Promise<CacheStatsResponse> {
     return this.performance.cacheStats();
   }
 

@@ -26,8 +26,8 @@ export class PerformanceService {
     private readonly goalMonitor: GoalMonitorService,
   ) {}
 
-  cacheStats(): CacheStatsResponse {
-    return { ...this.cache.stats(), displayContent: this.display.stats() };
+  async cacheStats(): Promise<CacheStatsResponse> {
+    return { ...this.cache.stats(), displayContent: await this.display.stats() };
   }
 
   cleanup(): CacheCleanupResponse {

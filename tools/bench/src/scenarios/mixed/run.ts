@@ -1,4 +1,4 @@
-import { API_SIDES, type Api, type ApiSide } from '../../lib/api.js';
+import type { Api, ApiSide } from '../../lib/api.js';
 import { CpuMeter, type CpuUse } from '../../lib/cpu.js';
 import type { FakeProvider } from '../../lib/fake-provider.js';
 import { HttpTarget } from '../../lib/http.js';
@@ -58,6 +58,12 @@ export interface MixedResult {
   sides: MixedSide[];
 }
 
+/** The mix's sides, in the order they take turns (`on-read` when the run started it). */
+const MIXED_SIDES: readonly ApiSide[] = ['baseline', 'on-read', 'optimized'];
+
+/** The users of a run, made once: every run of the mix (one per provider latency) reuses them. */
+const madeUsers = new WeakMap<Context, UserFixture[]>();
+
 /**
  * The users (USERS in the full run), registered through the API and added to the main workspaces
  * (spread evenly, the first workspace left to the reads), each with a running
@@ -70,7 +76,17 @@ export async function runMixed(
   s: MixedSettings,
   onRound: (side: ApiSide, round: number, r: MixedRound) => void,
 ): Promise<MixedResult> {
-  const users = await makeUsers(ctx, s.users, s.workspaces);
+  let users = madeUsers.get(ctx);
+  if (!users) {
+    users = await makeUsers(ctx, s.users, s.workspaces);
+    madeUsers.set(ctx, users);
+  }
+  const sides = MIXED_SIDES.filter((side) => ctx.apis[side] !== undefined);
+  const apiOf = (side: ApiSide): Api => {
+    const api = ctx.apis[side];
+    if (!api) throw new Error(`no ${side} API in this run`);
+    return api;
+  };
   // The optimized API's steady state: every workspace's first page of deliverables displayed
   // (made quickly, with the provider's latency at 0, then back to the measured latency).
   fake.delayMs = 0;
@@ -83,10 +99,10 @@ export async function runMixed(
   }
   fake.delayMs = s.providerMs;
 
-  const rounds = new Map<ApiSide, MixedRound[]>(API_SIDES.map((side) => [side, []]));
+  const rounds = new Map<ApiSide, MixedRound[]>(sides.map((side) => [side, []]));
   for (let round = 0; round < s.rounds; round++) {
-    for (const side of API_SIDES) {
-      const r = await mixedRound(ctx.apis[side], users, round, s.durationMs, fake, ctx.signal);
+    for (const side of sides) {
+      const r = await mixedRound(apiOf(side), users, round, s.durationMs, fake, ctx.signal);
       rounds.get(side)!.push(r);
       onRound(side, round, r);
     }
@@ -96,7 +112,7 @@ export async function runMixed(
     providerMs: s.providerMs,
     timeoutMs: REQUEST_TIMEOUT_MS,
     mix: MIX,
-    sides: API_SIDES.map((side) => summarize(side, rounds.get(side)!)),
+    sides: sides.map((side) => summarize(side, rounds.get(side)!)),
   };
 }
 

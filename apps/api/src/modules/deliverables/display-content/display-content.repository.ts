@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DisplayContent } from '@orch/contracts';
 import type { DataSource } from 'typeorm';
+import { deliverableFromRow } from '../deliverables.repository.js';
+import type { DeliverableEntity } from '../entities/deliverable.entity.js';
 
 export interface StoredDisplay {
   contentHash: string;
@@ -66,6 +68,28 @@ export class DisplayContentRepository {
     return updatedRows(result).length > 0;
   }
 
+  /**
+   * As `store`, for the display queue: the stored row (to push), or null when the content
+   * changed meanwhile.
+   */
+  async storeReturning(
+    id: string,
+    contentHash: string,
+    version: string,
+    display: DisplayContent,
+  ): Promise<DeliverableEntity | null> {
+    const result: unknown = await this.db.query(
+      `UPDATE deliverables
+          SET display_content = $4::jsonb, display_content_hash = $2, transform_version = $3,
+              transformed_at = now()
+        WHERE id = $1 AND content_hash = $2
+        RETURNING *`,
+      [id, contentHash, version, JSON.stringify(display)],
+    );
+    const row = updatedRows(result)[0] as Record<string, unknown> | undefined;
+    return row ? deliverableFromRow(row) : null;
+  }
+
   async release(id: string): Promise<void> {
     await this.db.query(`UPDATE deliverables SET display_claim_expires_at = NULL WHERE id = $1`, [
       id,
@@ -103,7 +127,7 @@ export class DisplayContentRepository {
  * TypeORM's Postgres driver answers a raw UPDATE with `[rows, affectedCount]`
  * (a SELECT or INSERT with plain rows): take the rows either way.
  */
-function updatedRows(result: unknown): unknown[] {
+export function updatedRows(result: unknown): unknown[] {
   if (
     Array.isArray(result) &&
     result.length === 2 &&

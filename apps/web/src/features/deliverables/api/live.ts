@@ -13,10 +13,10 @@ function isDisplayed(deliverable: Deliverable): deliverable is DisplayedDelivera
 }
 
 /**
- * The display form to show for `next`: its own when it carries one (a mutation's answer),
- * else the cached one while the markdown is unchanged (a title edit), else pending: the
- * list shows the markdown until the next poll brings the transformed content (the push
- * carries only the deliverable, and reads, not writes, run the transformation).
+ * The display form to show for `next`: its own when it carries one (every push and
+ * mutation answer of this server: the display queue's `deliverable.updated` brings the
+ * transformed content), else the cached one while the markdown is unchanged, else pending
+ * with no fallback (a server that sends the bare deliverable): the markdown is shown.
  */
 export function toDisplayed(
   next: Deliverable,
@@ -28,9 +28,10 @@ export function toDisplayed(
       ...next,
       displayContent: current.displayContent,
       displayStatus: current.displayStatus,
+      fallbackHtml: current.fallbackHtml,
     };
   }
-  return { ...next, displayContent: null, displayStatus: 'pending' };
+  return { ...next, displayContent: null, displayStatus: 'pending', fallbackHtml: null };
 }
 
 /** `deliverable.created` / `deliverable.updated`: inserted first, or replaced in place. */

@@ -103,12 +103,22 @@ export function DeliverableItem({
         <>
           <span
             className="badge badge--pending"
-            title="Display content is being prepared; the markdown is shown meanwhile"
+            title="Display content is being prepared; a local rendering is shown meanwhile"
             data-testid="deliverable-pending"
           >
             pending
           </span>
-          <pre className="item__content">{deliverable.content}</pre>
+          {deliverable.fallbackHtml ? (
+            // Rendered and sanitised on the server (render.ts), like the AI's output.
+            <div
+              className="item__html"
+              role="article"
+              data-testid="deliverable-fallback"
+              dangerouslySetInnerHTML={{ __html: deliverable.fallbackHtml }}
+            />
+          ) : (
+            <pre className="item__content">{deliverable.content}</pre>
+          )}
         </>
       )}
     </li>
