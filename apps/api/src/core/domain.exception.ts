@@ -6,6 +6,13 @@ import { ErrorCode, type FieldError } from '@orch/contracts';
  * to statuses (infra/http/error-status.ts).
  */
 export class DomainException extends Error {
+  /**
+   * How many were constructed in this process: a success path must construct none (an
+   * exception captures a stack trace, microseconds each); success-path.spec.ts holds every
+   * route to it.
+   */
+  static constructed = 0;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -13,6 +20,7 @@ export class DomainException extends Error {
   ) {
     super(message);
     this.name = 'DomainException';
+    DomainException.constructed += 1;
   }
 
   static notFound(code: ErrorCode, what: string): DomainException {

@@ -5,6 +5,7 @@ import { CacheService } from './cache.service.js';
 
 /** The tags an event changes, among the registered ones, in the event's workspace. */
 export function tagsFor(event: DomainEvent, tags: readonly CacheTag[]): string[] {
+  if ('displayOnly' in event && event.displayOnly) return [];
   return tags
     .filter((tag) => tag.changedBy.includes(event.type))
     .map((tag) => tag.of(event.workspaceId));

@@ -7,7 +7,17 @@ import type { RealtimeDomainEvent, RealtimeEventPayload } from '@orch/contracts'
  * room; the internal ones only tell other parts of the app (the cache).
  */
 export type RealtimeEvent = {
-  [E in RealtimeDomainEvent]: { type: E; workspaceId: string; payload: RealtimeEventPayload<E> };
+  [E in RealtimeDomainEvent]: {
+    type: E;
+    workspaceId: string;
+    payload: RealtimeEventPayload<E>;
+    /**
+     * Only how the record is displayed changed (the display queue stored a deliverable's
+     * display content): clients are told, but no cached read and no goal verdict depends
+     * on it, so the cache and the goal monitor let it pass.
+     */
+    displayOnly?: true;
+  };
 }[RealtimeDomainEvent];
 
 export type InternalEvent = {

@@ -196,6 +196,7 @@ export class DisplayQueueWorker implements OnApplicationBootstrap, BeforeApplica
         type: 'deliverable.updated',
         workspaceId: row.workspaceId,
         payload: { deliverable: toDisplayedDeliverable(row, ready(content)) },
+        displayOnly: true,
       });
     }
   }

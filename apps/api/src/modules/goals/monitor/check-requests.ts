@@ -19,8 +19,9 @@ export function relevanceOf(event: DomainEvent): CheckRelevance | null {
       return { kind: 'agent', agentId: agent.id, down: isAgentDown(agent.status) };
     }
     case 'deliverable.created':
-    case 'deliverable.updated':
       return { kind: 'any' };
+    case 'deliverable.updated':
+      return event.displayOnly ? null : { kind: 'any' };
     case 'thinking.step':
       return { kind: 'step' };
     case 'workspace.updated':
