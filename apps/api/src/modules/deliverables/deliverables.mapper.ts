@@ -1,5 +1,5 @@
 import type { Deliverable, DisplayedDeliverable } from '@orch/contracts';
-import type { Display } from './display-content/display-transformations.js';
+import type { DeliverableDisplay } from './display-content/display-transformations.js';
 import type { DeliverableEntity } from './entities/deliverable.entity.js';
 
 export function toDeliverable(entity: DeliverableEntity): Deliverable {
@@ -17,7 +17,7 @@ export function toDeliverable(entity: DeliverableEntity): Deliverable {
 
 export function toDisplayedDeliverable(
   entity: DeliverableEntity,
-  display: Display,
+  display: DeliverableDisplay,
 ): DisplayedDeliverable {
   return { ...toDeliverable(entity), ...display };
 }

@@ -5,6 +5,16 @@ import type { DataSource } from 'typeorm';
 import { deliverableFromRow } from '../deliverables.repository.js';
 import type { DeliverableEntity } from '../entities/deliverable.entity.js';
 
+export interface ClaimOptions {
+  /** The content the claimer read: no claim when it changed since. */
+  contentHash: string;
+  /** The running transform version: no claim when the stored result is current for it. */
+  version: string;
+  ttlMs: number;
+  /** Claim even when the stored result is current (a regenerate). */
+  force: boolean;
+}
+
 export interface StoredDisplay {
   contentHash: string;
   displayContent: DisplayContent | null;
@@ -27,13 +37,7 @@ export class DisplayContentRepository {
    * changed, or (unless `force`) the stored display content is already current:
    * then the caller reads the stored result instead of calling the provider.
    */
-  async claim(
-    id: string,
-    contentHash: string,
-    version: string,
-    ttlMs: number,
-    force: boolean,
-  ): Promise<boolean> {
+  async claim(id: string, { contentHash, version, ttlMs, force }: ClaimOptions): Promise<boolean> {
     const result: unknown = await this.db.query(
       `UPDATE deliverables
           SET display_claim_expires_at = now() + make_interval(secs => $3::double precision / 1000)

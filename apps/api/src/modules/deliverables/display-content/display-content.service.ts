@@ -7,16 +7,16 @@ import type { DeliverableEntity } from '../entities/deliverable.entity.js';
 import { DisplayOnRead } from './display-on-read.js';
 import { DisplayQueueWorker } from './display-queue.worker.js';
 import {
-  type Display,
+  type DeliverableDisplay,
   DisplayTransformations,
   QuotaExhaustedError,
 } from './display-transformations.js';
 
 export { QuotaExhaustedError } from './display-transformations.js';
-export type { Display } from './display-transformations.js';
+export type { DeliverableDisplay } from './display-transformations.js';
 
 export interface DisplayResolution {
-  byId: Map<string, Display>;
+  byId: Map<string, DeliverableDisplay>;
   summary: DisplayCacheSummary;
 }
 
@@ -52,7 +52,7 @@ export class DisplayContentService {
   }
 
   /** What the row holds now, without transforming anything (for writes and summaries). */
-  storedDisplay(d: DeliverableEntity): Display {
+  storedDisplay(d: DeliverableEntity): DeliverableDisplay {
     return this.transformations.storedDisplay(d);
   }
 
@@ -69,7 +69,7 @@ export class DisplayContentService {
 
   /** After a write changed `d`'s content: the queue makes its display (no-op in the read modes). */
   async contentWritten(d: DeliverableEntity): Promise<void> {
-    if (this.queue.enabled) await this.queue.enqueue(d);
+    if (this.queue.enabled) await this.queue.enqueue(d, { force: false });
   }
 
   /**
@@ -84,7 +84,7 @@ export class DisplayContentService {
       throw new QuotaExhaustedError(d.workspaceId);
     }
     if (this.queue.enabled) {
-      await this.queue.enqueue(d, true);
+      await this.queue.enqueue(d, { force: true });
       return { kind: 'queued' };
     }
     return { kind: 'transformed', content: await this.onRead.regenerate(d) };
@@ -104,7 +104,7 @@ export class DisplayContentService {
 
   /** The queue mode's read: no provider call, no timer, no extra query, whatever is pending. */
   private fromStore(deliverables: DeliverableEntity[]): DisplayResolution {
-    const byId = new Map<string, Display>();
+    const byId = new Map<string, DeliverableDisplay>();
     let cached = 0;
     for (const d of deliverables) {
       const display = this.transformations.storedDisplay(d);

@@ -6,7 +6,7 @@ import type { DeliverableEntity } from '../entities/deliverable.entity.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { DisplayContentRepository } from './display-content.repository.js';
 import {
-  type Display,
+  type DeliverableDisplay,
   DisplayTransformations,
   failureReason,
   QuotaExhaustedError,
@@ -14,7 +14,7 @@ import {
 } from './display-transformations.js';
 
 export interface ResolvedDisplays {
-  byId: Map<string, Display>;
+  byId: Map<string, DeliverableDisplay>;
   cached: number;
   transformed: number;
 }
@@ -47,7 +47,7 @@ export class DisplayOnRead {
   }
 
   async cacheFirst(deliverables: DeliverableEntity[]): Promise<ResolvedDisplays> {
-    const byId = new Map<string, Display>();
+    const byId = new Map<string, DeliverableDisplay>();
     const stale = deliverables.filter((d) => {
       if (!this.transformations.isFresh(d)) return true;
       byId.set(d.id, this.transformations.storedDisplay(d));
@@ -62,7 +62,7 @@ export class DisplayOnRead {
       () => null,
     );
     const results = await Promise.all(
-      stale.map((d) => Promise.race([this.transformOnce(d, false), deadline])),
+      stale.map((d) => Promise.race([this.transformOnce(d, { force: false }), deadline])),
     ).finally(() => timer.abort());
     let transformed = 0;
     stale.forEach((d, i) => {
@@ -78,7 +78,7 @@ export class DisplayOnRead {
   }
 
   async everyTime(deliverables: DeliverableEntity[]): Promise<ResolvedDisplays> {
-    const byId = new Map<string, Display>();
+    const byId = new Map<string, DeliverableDisplay>();
     let transformed = 0;
     for (const d of deliverables) {
       try {
@@ -94,11 +94,14 @@ export class DisplayOnRead {
 
   /** Transforms again now, whatever is stored; null when the transformation failed. */
   regenerate(d: DeliverableEntity): Promise<DisplayContent | null> {
-    return this.transformOnce(d, true);
+    return this.transformOnce(d, { force: true });
   }
 
   /** Single-flight: concurrent requests for the same content share one transformation. */
-  private transformOnce(d: DeliverableEntity, force: boolean): Promise<DisplayContent | null> {
+  private transformOnce(
+    d: DeliverableEntity,
+    { force }: { force: boolean },
+  ): Promise<DisplayContent | null> {
     const version = this.transformations.version;
     const key = `${d.id}:${d.contentHash}:${version}${force ? ':force' : ''}`;
     let flight = this.inFlight.get(key);
@@ -118,7 +121,8 @@ export class DisplayOnRead {
     const { timeoutMs } = this.config.ai;
     const giveUpAt = Date.now() + timeoutMs;
     const version = this.transformations.version;
-    while (!(await this.stored.claim(d.id, d.contentHash, version, timeoutMs + 5_000, force))) {
+    const claim = { contentHash: d.contentHash, version, ttlMs: timeoutMs + 5_000, force };
+    while (!(await this.stored.claim(d.id, claim))) {
       // Another instance is on it: wait for its result rather than pay twice.
       const now = await this.stored.read(d.id);
       if (!now || now.contentHash !== d.contentHash) return null;

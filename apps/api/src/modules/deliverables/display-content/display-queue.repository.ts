@@ -49,7 +49,7 @@ export class DisplayQueueRepository {
    * the job is handed back for the new content (`complete`), so one deliverable never has
    * two provider calls at once.
    */
-  async enqueue(job: DisplayJobRequest, force: boolean): Promise<void> {
+  async enqueue(job: DisplayJobRequest, { force }: { force: boolean }): Promise<void> {
     await this.db.query(
       `INSERT INTO display_jobs (deliverable_id, workspace_id, content_hash, force)
        VALUES ($1, $2, $3, $4)

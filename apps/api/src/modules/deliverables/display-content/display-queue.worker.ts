@@ -85,10 +85,10 @@ export class DisplayQueueWorker implements OnApplicationBootstrap, BeforeApplica
   }
 
   /** After a write of `d`'s content (or a regenerate): durable when it resolves. */
-  async enqueue(d: DeliverableEntity, force = false): Promise<void> {
+  async enqueue(d: DeliverableEntity, { force }: { force: boolean }): Promise<void> {
     await this.jobs.enqueue(
       { deliverableId: d.id, workspaceId: d.workspaceId, contentHash: d.contentHash },
-      force,
+      { force },
     );
     this.offered.set(`${d.id}:${d.contentHash}`, true);
     this.nudge();

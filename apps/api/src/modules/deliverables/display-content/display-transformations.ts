@@ -11,7 +11,7 @@ import {
 } from './display-transformer.js';
 
 /** The display form a response carries for one deliverable. */
-export interface Display {
+export interface DeliverableDisplay {
   displayContent: DisplayContent | null;
   displayStatus: DisplayStatus;
   /** The local rendering, while pending. */
@@ -68,11 +68,11 @@ export class DisplayTransformations {
   }
 
   /** What the row holds now, without transforming anything. */
-  storedDisplay(d: DeliverableEntity): Display {
+  storedDisplay(d: DeliverableEntity): DeliverableDisplay {
     return this.isFresh(d) && d.displayContent ? ready(d.displayContent) : this.pending(d);
   }
 
-  pending(d: Pick<DeliverableEntity, 'contentHash' | 'content'>): Display {
+  pending(d: Pick<DeliverableEntity, 'contentHash' | 'content'>): DeliverableDisplay {
     return {
       displayContent: null,
       displayStatus: 'pending',
@@ -118,14 +118,14 @@ export class DisplayTransformations {
   }
 }
 
-export function ready(displayContent: DisplayContent): Display {
+export function ready(displayContent: DisplayContent): DeliverableDisplay {
   return { displayContent, displayStatus: 'ready', fallbackHtml: null };
 }
 
 /** The workspace used its daily AI quota: not retried, not counted as a provider failure. */
 export class QuotaExhaustedError extends TransformFailedError {
   constructor(workspaceId: string) {
-    super(`workspace ${workspaceId} has used its daily AI-call quota`, false);
+    super(`workspace ${workspaceId} has used its daily AI-call quota`);
     this.name = 'QuotaExhaustedError';
   }
 }

@@ -36,12 +36,12 @@ export interface TransformOptions {
 export const DISPLAY_TRANSFORMER = Symbol('DisplayTransformer');
 
 export class TransformFailedError extends Error {
-  constructor(
-    message: string,
-    readonly retryable = false,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  /** Worth another attempt within the same transformation (a 429, a 5xx, a network error). */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
     this.name = 'TransformFailedError';
+    this.retryable = options.retryable ?? false;
   }
 }

@@ -32,7 +32,7 @@ export class LocalTransformer implements DisplayTransformer {
       if (this.simulatedCostMs > 0)
         await sleep(this.simulatedCostMs, undefined, { signal: options.signal });
     } catch (error) {
-      throw new TransformFailedError('the transformation was aborted', false, { cause: error });
+      throw new TransformFailedError('the transformation was aborted', { cause: error });
     }
     const result = transformLocally(input.title, input.markdown);
     if (!result.html) throw new TransformFailedError('the transformation produced no content');

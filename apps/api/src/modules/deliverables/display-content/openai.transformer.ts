@@ -52,13 +52,12 @@ export class OpenAiTransformer implements DisplayTransformer {
         const failure =
           error instanceof TransformFailedError
             ? error
-            : new TransformFailedError(
-                `the provider could not be reached: ${describe(error)}`,
-                true,
-                { cause: error },
-              );
+            : new TransformFailedError(`the provider could not be reached: ${describe(error)}`, {
+                retryable: true,
+                cause: error,
+              });
         if (options.signal.aborted) {
-          throw new TransformFailedError('the transformation timed out', false, { cause: error });
+          throw new TransformFailedError('the transformation timed out', { cause: error });
         }
         if (!failure.retryable || attempt >= this.options.maxRetries) throw failure;
         const delay = (failure as RetryableError).retryAfterMs ?? backoff(attempt);
@@ -66,13 +65,9 @@ export class OpenAiTransformer implements DisplayTransformer {
         try {
           await sleep(delay, undefined, { signal: options.signal });
         } catch {
-          throw new TransformFailedError(
-            'the transformation timed out while waiting to retry',
-            false,
-            {
-              cause: failure,
-            },
-          );
+          throw new TransformFailedError('the transformation timed out while waiting to retry', {
+            cause: failure,
+          });
         }
       }
     }
@@ -118,7 +113,7 @@ class RetryableError extends TransformFailedError {
     message: string,
     readonly retryAfterMs: number | undefined,
   ) {
-    super(message, true);
+    super(message, { retryable: true });
   }
 }
 
