@@ -6,6 +6,7 @@ import { ConfigModule } from './infra/config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { AppCacheModule } from './infra/cache/cache.module.js';
 import { EventsModule } from './infra/events/events.module.js';
+import { MetricsModule } from './infra/metrics/metrics.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import type { Clock } from './infra/time/clock.js';
 import { TimeModule } from './infra/time/time.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl, ENTITIES),
         RedisModule,
         EventsModule,
+        MetricsModule,
         AppCacheModule,
         AuthModule,
         UsersModule,

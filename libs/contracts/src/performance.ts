@@ -56,12 +56,43 @@ export interface DatabaseMetrics {
   slowestStatements: StatementStats[];
 }
 
+/** A JSON value: what a module's figures may be made of. */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * GET /api/performance/metrics for an operator: every figure of this instance,
+ * whatever workspace it comes from.
+ */
 export interface PerformanceMetrics {
+  scope: 'instance';
   uptimeSeconds: number;
   database: DatabaseMetrics;
   realtime: RealtimeStats;
   goalMonitor: GoalMonitorStats;
+  /** Figures other modules contribute (their name -> their figures), see docs/observability.md. */
+  modules: Record<string, JsonValue>;
 }
+
+/** What one workspace's members may see about it. */
+export interface WorkspacePerformance {
+  workspaceId: string;
+  name: string;
+  /** Figures modules contribute about this workspace, by module name. */
+  figures: Record<string, JsonValue>;
+}
+
+/**
+ * GET /api/performance/metrics for a member who is not an operator: figures
+ * about the workspaces the caller belongs to, nothing instance-wide.
+ */
+export interface WorkspacesPerformanceMetrics {
+  scope: 'workspaces';
+  uptimeSeconds: number;
+  workspaces: WorkspacePerformance[];
+}
+
+export type PerformanceMetricsResponse = PerformanceMetrics | WorkspacesPerformanceMetrics;
 
 /** What made a goal check due. */
 export type GoalCheckTrigger = 'event' | 'schedule';

@@ -18,6 +18,7 @@ import { ApiClient, type ApiResponse } from '../support/api-client.js';
 import { factory, type SqlRunner, type TestUser } from '../support/factories.js';
 import { type FakeOpenAi, fakeDisplay, startFakeOpenAi } from '../support/fake-openai.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * Cache-first display content against the real app and a real HTTP server
@@ -86,7 +87,9 @@ function reader(api: ApiClient, user: TestUser) {
     regenerate: (id: string) =>
       api.post<DisplayedDeliverable>(`/api/deliverables/${id}/regenerate`, undefined, { token }),
     stats: async (): Promise<DisplayContentStats> => {
-      const res = await api.get<CacheStatsResponse>('/api/performance/cache-stats', { token });
+      const res = await api.get<CacheStatsResponse>('/api/performance/cache-stats', {
+        token: await operatorToken(api),
+      });
       expect(res.status, res.text).toBe(200);
       return res.body.displayContent;
     },

@@ -6,6 +6,7 @@ import { createApp } from '../../src/bootstrap.js';
 import type { Clock } from '../../src/infra/time/clock.js';
 import { AppConfig } from '../../src/infra/config/app-config.js';
 import { ApiClient } from './api-client.js';
+import { TEST_OPERATOR_EMAIL } from './operator.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -33,6 +34,8 @@ export async function startTestApp(
     LOG_LEVEL: 'error',
     JWT_SECRET: TEST_JWT_SECRET,
     DEMO_SEED: 'false',
+    // The account operator(api) signs in as (instance-wide figures, cache cleanup).
+    OPERATOR_EMAILS: TEST_OPERATOR_EMAIL,
     WEB_DIST_DIR: '/nonexistent',
     DB_POOL_MAX: '5',
     AI_LOCAL_COST_MS: '0',

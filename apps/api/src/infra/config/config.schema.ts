@@ -119,6 +119,22 @@ export const envSchema = z.object({
   DEMO_ACTIVITY: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_ACTIVITY_MS: int(200).default(4_000),
 
+  /** Accounts (emails, comma-separated) that may read instance-wide figures and flush caches. */
+  OPERATOR_EMAILS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('must list email addresses, e.g. ops@example.com,sre@example.com'))),
+  /** Bearer token GET /metrics requires; empty: /metrics answers 404. */
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),
 
