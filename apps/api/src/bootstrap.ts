@@ -11,6 +11,9 @@ import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
 import { registerRequestContext } from './infra/http/request-context.js';
+import { registerRouteMetrics } from './infra/http/route-metrics.js';
+import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
+import { ProcessMetrics } from './infra/metrics/process-metrics.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
@@ -46,6 +49,7 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
+  registerRouteMetrics(app.getHttpAdapter().getInstance(), app.get(HttpRouteMetrics));
   registerConditionalGet(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
@@ -125,6 +129,8 @@ export async function startServer(
     });
     const app = await time('nest init', () => createApp(config, databaseUrl));
     await time('listen', () => app.listen(config.port, config.host));
+    // The same object: main.ts adds `config` and `total` to it before it logs the report.
+    app.get(ProcessMetrics).startup = timings;
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host =

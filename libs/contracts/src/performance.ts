@@ -56,6 +56,45 @@ export interface DatabaseMetrics {
   slowestStatements: StatementStats[];
 }
 
+/** One route template and method since this process started. */
+export interface RouteMetrics {
+  method: string;
+  /** The template (`/api/agents/:id`), never the raw URL; `(unmatched)` for no route. */
+  route: string;
+  count: number;
+  /** Answers with a 5xx status. */
+  errors: number;
+  /** Answers with a 4xx status. */
+  clientErrors: number;
+  meanMs: number;
+  /** Percentiles from a log-bucketed histogram: within 9% above the exact value, never above maxMs. */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Database round trips per request, on average. */
+  meanDbQueries: number;
+}
+
+export interface HttpMetrics {
+  requests: number;
+  errors: number;
+  /** Every route that has answered, by route then method. */
+  routes: RouteMetrics[];
+  /** The 10 routes with the highest p95, slowest first. */
+  slowestRoutes: RouteMetrics[];
+}
+
+export interface ProcessMetrics {
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** How late timers ran, sampled every 20 ms since start (perf_hooks.monitorEventLoopDelay). */
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  /** The startup steps and how long each took (ms), as logged at start; empty in tests. */
+  startup: Record<string, number>;
+}
+
 /** A JSON value: what a module's figures may be made of. */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -67,6 +106,8 @@ export type JsonValue =
 export interface PerformanceMetrics {
   scope: 'instance';
   uptimeSeconds: number;
+  http: HttpMetrics;
+  process: ProcessMetrics;
   database: DatabaseMetrics;
   realtime: RealtimeStats;
   goalMonitor: GoalMonitorStats;

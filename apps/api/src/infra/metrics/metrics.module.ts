@@ -1,10 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { FigureProviders } from './figure-providers.js';
+import { HttpRouteMetrics } from './http-metrics.js';
+import { ProcessMetrics } from './process-metrics.js';
 
-/** The figures registry every module can contribute to (global: no import needed). */
+/** The figures every module can contribute to and read (global: no import needed). */
 @Global()
 @Module({
-  providers: [FigureProviders],
-  exports: [FigureProviders],
+  providers: [
+    FigureProviders,
+    { provide: HttpRouteMetrics, useFactory: () => new HttpRouteMetrics() },
+    { provide: ProcessMetrics, useFactory: () => new ProcessMetrics() },
+  ],
+  exports: [FigureProviders, HttpRouteMetrics, ProcessMetrics],
 })
 export class MetricsModule {}

@@ -15,6 +15,8 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { GoalMonitorService } from '../goals/monitor/goal-monitor.service.js';
 import { QueryAccounting } from '../../infra/database/query-accounting.js';
 import { FigureProviders } from '../../infra/metrics/figure-providers.js';
+import { HttpRouteMetrics } from '../../infra/metrics/http-metrics.js';
+import { ProcessMetrics } from '../../infra/metrics/process-metrics.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { ErrorCode } from '@orch/contracts';
@@ -37,6 +39,8 @@ export class PerformanceService {
     private readonly figures: FigureProviders,
     private readonly operators: Operators,
     private readonly workspaces: WorkspacesService,
+    private readonly http: HttpRouteMetrics,
+    private readonly process: ProcessMetrics,
   ) {}
 
   cacheStats(): CacheStatsResponse {
@@ -77,6 +81,8 @@ export class PerformanceService {
     return {
       scope: 'instance',
       uptimeSeconds: Math.round(process.uptime()),
+      http: this.http.snapshot(),
+      process: this.process.snapshot(),
       database: this.queries.metrics(),
       realtime: await this.realtime.stats(),
       goalMonitor: await this.goalMonitor.stats(),

@@ -14,6 +14,7 @@ import { duration } from './format';
 import { NotServed } from './not-served';
 import { OptimizationsSection } from './optimizations-section';
 import { RealtimeSection } from './realtime-section';
+import { RoutesSection } from './routes-section';
 
 interface Loadable<T> {
   data: T | undefined;
@@ -127,10 +128,9 @@ function InstancePerformance() {
       </header>
       <div className="columns">
         <Section id="perf-latency" title="Latency per route (p95)">
-          <NotServed
-            figure="p95 per route"
-            source="GET /api/performance/metrics reports the database and realtime figures so far; per-route percentiles and 429s by tier come with the observability work."
-          />
+          <Loaded query={metrics} what="the route figures">
+            {(data) => <RoutesSection http={data.http} />}
+          </Loaded>
         </Section>
         <Section id="perf-optimizations" title="Optimizations">
           <Loaded query={optimizations} what="the optimizations">
