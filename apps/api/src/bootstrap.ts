@@ -14,6 +14,8 @@ import { registerRequestContext } from './infra/http/request-context.js';
 import { registerRouteMetrics } from './infra/http/route-metrics.js';
 import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
 import { ProcessMetrics } from './infra/metrics/process-metrics.js';
+import { PrometheusMetrics } from './infra/metrics/prometheus.js';
+import { registerMetricsEndpoint } from './infra/http/metrics-endpoint.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
@@ -76,6 +78,11 @@ export async function createApp(
   });
 
   await app.init();
+  registerMetricsEndpoint(
+    app.getHttpAdapter().getInstance(),
+    app.get(PrometheusMetrics),
+    config.metricsToken,
+  );
   const served = await serveWebApp(app.getHttpAdapter().getInstance(), config.webDistDir);
   if (!served)
     new Logger('Bootstrap').warn(`No web build in ${config.webDistDir}: serving the API only`);

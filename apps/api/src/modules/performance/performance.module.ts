@@ -6,10 +6,19 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { PerformanceController } from './performance.controller.js';
 import { PerformanceService } from './performance.service.js';
+import { PrometheusFamilies } from './prometheus-families.js';
+import { RateLimitModule } from '../../infra/throttling/rate-limit.module.js';
 
 @Module({
-  imports: [AuthModule, DeliverablesModule, GoalsModule, RealtimeModule, WorkspacesModule],
+  imports: [
+    RateLimitModule,
+    AuthModule,
+    DeliverablesModule,
+    GoalsModule,
+    RealtimeModule,
+    WorkspacesModule,
+  ],
   controllers: [PerformanceController],
-  providers: [PerformanceService],
+  providers: [PerformanceService, PrometheusFamilies],
 })
 export class PerformanceModule {}
