@@ -12,6 +12,7 @@ import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { registerRouteMetrics } from './infra/http/route-metrics.js';
+import { createRequestLogger, requestIdGenerator } from './infra/http/request-log.js';
 import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
 import { ProcessMetrics } from './infra/metrics/process-metrics.js';
 import { PrometheusMetrics } from './infra/metrics/prometheus.js';
@@ -33,7 +34,13 @@ export async function createApp(
   databaseUrl: string,
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const requestLogger = createRequestLogger(config, options.logStream);
   const adapter = new FastifyAdapter({
+    // One JSON line per request, written by the route hooks (request-log.ts), not Fastify's two.
+    loggerInstance: requestLogger,
+    disableRequestLogging: true,
+    genReqId: requestIdGenerator(config.trustProxy),
+    requestIdLogLabel: 'requestId',
     bodyLimit: config.bodyLimitBytes,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY lists (never `true`:
     // that would trust the client-supplied leftmost address).
@@ -51,7 +58,17 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
-  registerRouteMetrics(app.getHttpAdapter().getInstance(), app.get(HttpRouteMetrics));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', (_instance, done) => {
+      requestLogger.flush(() => done());
+    });
+  registerRouteMetrics(
+    app.getHttpAdapter().getInstance(),
+    app.get(HttpRouteMetrics),
+    config.logRequests,
+  );
   registerConditionalGet(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);

@@ -128,7 +128,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
 /**
  * Starts the built API on a free loopback port and resolves once it logs `ready at`.
  * `env` must hold DATABASE_URL and JWT_SECRET; HOST, PORT, NODE_ENV=production, LOG_LEVEL=log,
- * DEMO_SEED=false, OPERATOR_EMAILS=TEST_OPERATOR_EMAIL and a WEB_DIST_DIR without a build are set unless `env` says otherwise.
+ * DEMO_SEED=false, OPERATOR_EMAILS=TEST_OPERATOR_EMAIL, LOG_REQUESTS=false and a WEB_DIST_DIR without a build are set unless `env` says otherwise.
  */
 export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
@@ -139,6 +139,8 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
     LOG_LEVEL: 'log',
     DEMO_SEED: 'false',
     OPERATOR_EMAILS: TEST_OPERATOR_EMAIL,
+    // The output is searched for the app's own messages: no request lines in between.
+    LOG_REQUESTS: 'false',
     WEB_DIST_DIR: '/nonexistent',
     ...env,
   });

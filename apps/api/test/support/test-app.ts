@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap.js';
 import type { Clock } from '../../src/infra/time/clock.js';
@@ -26,7 +27,7 @@ export interface TestApp {
  * database, listening on a free loopback port.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logStream?: DestinationStream } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = AppConfig.from({
@@ -45,7 +46,10 @@ export async function startTestApp(
     GOAL_MONITOR_ENABLED: 'false',
     ...options.env,
   });
-  const app = await createApp(config, database.url, { clock: options.clock });
+  const app = await createApp(config, database.url, {
+    clock: options.clock,
+    logStream: options.logStream,
+  });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -39,6 +39,7 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly logRequests: boolean;
   readonly webDistDir: string;
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
@@ -119,6 +120,7 @@ export class AppConfig {
     this.host = env.HOST;
     this.port = env.PORT;
     this.logLevel = env.LOG_LEVEL;
+    this.logRequests = env.LOG_REQUESTS;
     this.webDistDir = resolve(env.WEB_DIST_DIR);
     this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;

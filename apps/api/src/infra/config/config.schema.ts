@@ -43,6 +43,8 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** One JSON line per request (pino) at LOG_LEVEL=log and below; false: none. */
+  LOG_REQUESTS: bool.default(true),
   /** Where `npm start` finds the built web app; served at / when it exists. */
   WEB_DIST_DIR: z.string().default('dist/apps/web'),
   BODY_LIMIT_BYTES: int(1024).default(1_048_576),
