@@ -10,6 +10,7 @@ import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
+import { registerCompression } from './infra/http/compression.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { registerRouteMetrics } from './infra/http/route-metrics.js';
 import { createRequestLogger, requestIdGenerator } from './infra/http/request-log.js';
@@ -70,6 +71,7 @@ export async function createApp(
     config.logRequests,
   );
   registerConditionalGet(app.getHttpAdapter().getInstance());
+  if (config.optimizations.has('compression')) await registerCompression(app);
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useWebSocketAdapter(

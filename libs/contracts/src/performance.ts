@@ -13,6 +13,8 @@ export const OPTIMIZATION_DESCRIPTIONS = {
     'Deliverable display content is transformed once, stored with the hashes it was made from, and served from the database (off: transformed on every read, one after another, nothing stored)',
   'goal-monitor-backoff':
     'Goals are checked within seconds of a relevant event, and otherwise on a per-workspace interval that doubles while nothing changes (off: every workspace re-checked on a fixed 20-minute cycle, events ignored)',
+  compression:
+    'JSON answers of 1 KB or more compressed with brotli (quality 3) or gzip as Accept-Encoding asks, by @fastify/compress (off: every answer sent uncompressed)',
 } as const;
 export type OptimizationName = keyof typeof OPTIMIZATION_DESCRIPTIONS;
 export const OPTIMIZATION_NAMES = Object.keys(OPTIMIZATION_DESCRIPTIONS) as OptimizationName[];
