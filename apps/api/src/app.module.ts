@@ -6,8 +6,10 @@ import { ConfigModule } from './infra/config/config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { AppCacheModule } from './infra/cache/cache.module.js';
 import { EventsModule } from './infra/events/events.module.js';
+import { MetricsModule } from './infra/metrics/metrics.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import type { Clock } from './infra/time/clock.js';
+import type { DestinationStream } from 'pino';
 import { TimeModule } from './infra/time/time.module.js';
 import { ErrorFilter } from './infra/http/error.filter.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
@@ -28,6 +30,8 @@ import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
 export interface AppOptions {
   /** The clock the goal monitor schedules by (default: the system clock). */
   clock?: Clock;
+  /** Where the request log's JSON lines go instead of stdout (tests read them). */
+  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -41,6 +45,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl, ENTITIES),
         RedisModule,
         EventsModule,
+        MetricsModule,
         AppCacheModule,
         AuthModule,
         UsersModule,

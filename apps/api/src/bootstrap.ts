@@ -10,7 +10,14 @@ import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
+import { registerCompression } from './infra/http/compression.js';
 import { registerRequestContext } from './infra/http/request-context.js';
+import { registerRouteMetrics } from './infra/http/route-metrics.js';
+import { createRequestLogger, requestIdGenerator } from './infra/http/request-log.js';
+import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
+import { ProcessMetrics } from './infra/metrics/process-metrics.js';
+import { PrometheusMetrics } from './infra/metrics/prometheus.js';
+import { registerMetricsEndpoint } from './infra/http/metrics-endpoint.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
@@ -28,7 +35,13 @@ export async function createApp(
   databaseUrl: string,
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const requestLogger = createRequestLogger(config, options.logStream);
   const adapter = new FastifyAdapter({
+    // One JSON line per request, written by the route hooks (request-log.ts), not Fastify's two.
+    loggerInstance: requestLogger,
+    disableRequestLogging: true,
+    genReqId: requestIdGenerator(config.trustProxy),
+    requestIdLogLabel: 'requestId',
     bodyLimit: config.bodyLimitBytes,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY lists (never `true`:
     // that would trust the client-supplied leftmost address).
@@ -46,7 +59,19 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', (_instance, done) => {
+      requestLogger.flush(() => done());
+    });
+  registerRouteMetrics(
+    app.getHttpAdapter().getInstance(),
+    app.get(HttpRouteMetrics),
+    config.logRequests,
+  );
   registerConditionalGet(app.getHttpAdapter().getInstance());
+  if (config.optimizations.has('compression')) await registerCompression(app);
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useWebSocketAdapter(
@@ -72,6 +97,11 @@ export async function createApp(
   });
 
   await app.init();
+  registerMetricsEndpoint(
+    app.getHttpAdapter().getInstance(),
+    app.get(PrometheusMetrics),
+    config.metricsToken,
+  );
   const served = await serveWebApp(app.getHttpAdapter().getInstance(), config.webDistDir);
   if (!served)
     new Logger('Bootstrap').warn(`No web build in ${config.webDistDir}: serving the API only`);
@@ -125,6 +155,8 @@ export async function startServer(
     });
     const app = await time('nest init', () => createApp(config, databaseUrl));
     await time('listen', () => app.listen(config.port, config.host));
+    // The same object: main.ts adds `config` and `total` to it before it logs the report.
+    app.get(ProcessMetrics).startup = timings;
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host =

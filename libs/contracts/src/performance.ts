@@ -15,6 +15,8 @@ export const OPTIMIZATION_DESCRIPTIONS = {
     'Display content is made behind the read path: writes enqueue the deliverable and a bounded worker pool drains the queue once across instances, so a read answers at once from what is stored, pending with a local fallback meanwhile (off, display-cache on: a read transforms what is missing or stale and waits for it, up to AI_TIMEOUT_MS)',
   'goal-monitor-backoff':
     'Goals are checked within seconds of a relevant event, and otherwise on a per-workspace interval that doubles while nothing changes (off: every workspace re-checked on a fixed 20-minute cycle, events ignored)',
+  compression:
+    'JSON answers of 1 KB or more compressed with brotli (quality 3) or gzip as Accept-Encoding asks, by @fastify/compress (off: every answer sent uncompressed)',
 } as const;
 export type OptimizationName = keyof typeof OPTIMIZATION_DESCRIPTIONS;
 export const OPTIMIZATION_NAMES = Object.keys(OPTIMIZATION_DESCRIPTIONS) as OptimizationName[];
@@ -58,12 +60,84 @@ export interface DatabaseMetrics {
   slowestStatements: StatementStats[];
 }
 
+/** One route template and method since this process started. */
+export interface RouteMetrics {
+  method: string;
+  /** The template (`/api/agents/:id`), never the raw URL; `(unmatched)` for no route. */
+  route: string;
+  count: number;
+  /** Answers with a 5xx status. */
+  errors: number;
+  /** Answers with a 4xx status. */
+  clientErrors: number;
+  meanMs: number;
+  /** Percentiles from a log-bucketed histogram: within 9% above the exact value, never above maxMs. */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Database round trips per request, on average. */
+  meanDbQueries: number;
+}
+
+export interface HttpMetrics {
+  requests: number;
+  errors: number;
+  /** Every route that has answered, by route then method. */
+  routes: RouteMetrics[];
+  /** The 10 routes with the highest p95, slowest first. */
+  slowestRoutes: RouteMetrics[];
+}
+
+export interface ProcessMetrics {
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** How late timers ran, sampled every 20 ms since start (perf_hooks.monitorEventLoopDelay). */
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  /** The startup steps and how long each took (ms), as logged at start; empty in tests. */
+  startup: Record<string, number>;
+}
+
+/** A JSON value: what a module's figures may be made of. */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * GET /api/performance/metrics for an operator: every figure of this instance,
+ * whatever workspace it comes from.
+ */
 export interface PerformanceMetrics {
+  scope: 'instance';
   uptimeSeconds: number;
+  http: HttpMetrics;
+  process: ProcessMetrics;
   database: DatabaseMetrics;
   realtime: RealtimeStats;
   goalMonitor: GoalMonitorStats;
+  /** Figures other modules contribute (their name -> their figures), see docs/observability.md. */
+  modules: Record<string, JsonValue>;
 }
+
+/** What one workspace's members may see about it. */
+export interface WorkspacePerformance {
+  workspaceId: string;
+  name: string;
+  /** Figures modules contribute about this workspace, by module name. */
+  figures: Record<string, JsonValue>;
+}
+
+/**
+ * GET /api/performance/metrics for a member who is not an operator: figures
+ * about the workspaces the caller belongs to, nothing instance-wide.
+ */
+export interface WorkspacesPerformanceMetrics {
+  scope: 'workspaces';
+  uptimeSeconds: number;
+  workspaces: WorkspacePerformance[];
+}
+
+export type PerformanceMetricsResponse = PerformanceMetrics | WorkspacesPerformanceMetrics;
 
 /** What made a goal check due. */
 export type GoalCheckTrigger = 'event' | 'schedule';

@@ -14,6 +14,7 @@ import { factory, type TestUser } from '../support/factories.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 import { lockTables, waitFor } from '../support/locks.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * Two built API processes (what `npm start` runs) on one database and one Redis of this
@@ -69,7 +70,11 @@ describe('the cache across two API processes sharing Redis', () => {
 
   const get = <T>(p: ApiProcess, path: string) => p.api.get<T>(path, { token: owner.token });
   const stats = async (p: ApiProcess) =>
-    ok(await get<CacheStatsResponse>(p, '/api/performance/cache-stats'));
+    ok(
+      await p.api.get<CacheStatsResponse>('/api/performance/cache-stats', {
+        token: await operatorToken(p.api),
+      }),
+    );
   const counted = async (p: ApiProcess, name: string): Promise<CacheStatsEntry> =>
     (await stats(p)).caches[name];
   const rename = async (p: ApiProcess, ws: Workspace, name: string) =>

@@ -26,6 +26,7 @@ import {
   timed,
   waitUntil,
 } from '../support/display.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * Cache-first display content against the real app and a real HTTP server
@@ -96,7 +97,9 @@ function reader(api: ApiClient, user: TestUser) {
     regenerate: (id: string) =>
       api.post<DisplayedDeliverable>(`/api/deliverables/${id}/regenerate`, undefined, { token }),
     stats: async (): Promise<DisplayContentStats> => {
-      const res = await api.get<CacheStatsResponse>('/api/performance/cache-stats', { token });
+      const res = await api.get<CacheStatsResponse>('/api/performance/cache-stats', {
+        token: await operatorToken(api),
+      });
       expect(res.status, res.text).toBe(200);
       return res.body.displayContent;
     },

@@ -22,6 +22,7 @@ import {
 import { factory, type SqlRunner, type TestUser } from '../support/factories.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai.js';
 import { closeAll, connectClient, type RealtimeClient } from '../support/socket-client.js';
+import { operatorToken } from '../support/operator.js';
 import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 
@@ -71,7 +72,9 @@ function api(t: { api: ApiClient }, user: TestUser) {
     regenerate: (id: string) =>
       t.api.post<DisplayedDeliverable>(`/api/deliverables/${id}/regenerate`, undefined, { token }),
     queue: async (): Promise<DisplayQueueStats> => {
-      const res = await t.api.get<CacheStatsResponse>('/api/performance/cache-stats', { token });
+      const res = await t.api.get<CacheStatsResponse>('/api/performance/cache-stats', {
+        token: await operatorToken(t.api),
+      });
       expect(res.status, res.text).toBe(200);
       expect(res.body.displayContent.queue).not.toBeNull();
       return res.body.displayContent.queue as DisplayQueueStats;

@@ -19,6 +19,7 @@ import type { ApiResponse } from '../support/api-client.js';
 import { factory, type TestUser } from '../support/factories.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * The per-workspace daily AI-call quota (AI_DAILY_QUOTA=5 here) against the real app, whose
@@ -99,8 +100,11 @@ describe('the daily AI-call quota', () => {
   const read = async (d: DisplayedDeliverable) =>
     ok(await t.api.get<DisplayedDeliverable>(`/api/deliverables/${d.id}`, { token: token() }));
   const stats = async (): Promise<DisplayContentStats> =>
-    ok(await t.api.get<CacheStatsResponse>('/api/performance/cache-stats', { token: token() }))
-      .displayContent;
+    ok(
+      await t.api.get<CacheStatsResponse>('/api/performance/cache-stats', {
+        token: await operatorToken(t.api),
+      }),
+    ).displayContent;
 
   /** A new workspace with `count` deliverables (titles unique in the whole file). */
   async function seed(count: number): Promise<{ ws: Workspace; items: DisplayedDeliverable[] }> {

@@ -8,6 +8,7 @@ import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { closeAll, RealtimeClient } from '../support/socket-client.js';
 import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * Two built API processes (what `npm start` runs) on one database and one Redis of this
@@ -27,8 +28,10 @@ const INSTANCE_KEYS = 'orch:ws:instance:*';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function statsOf(api: ApiClient, user: TestUser): Promise<RealtimeStats> {
-  const res = await api.get<PerformanceMetrics>('/api/performance/metrics', { token: user.token });
+async function statsOf(api: ApiClient, _user: TestUser): Promise<RealtimeStats> {
+  const res = await api.get<PerformanceMetrics>('/api/performance/metrics', {
+    token: await operatorToken(api),
+  });
   expect(res.status, res.text).toBe(200);
   return res.body.realtime;
 }

@@ -27,6 +27,7 @@ import {
   stallHandshake,
 } from '../support/socket-client.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { operatorToken } from '../support/operator.js';
 
 /**
  * The realtime gateway through a real socket.io-client over the websocket transport, against
@@ -87,7 +88,7 @@ describe('realtime gateway', () => {
   };
   const stats = async (): Promise<RealtimeStats> => {
     const res = await t.api.get<PerformanceMetrics>('/api/performance/metrics', {
-      token: owner.token,
+      token: await operatorToken(t.api),
     });
     expect(res.status, res.text).toBe(200);
     return res.body.realtime;

@@ -5,6 +5,7 @@ import { currentRequest } from '../../src/infra/http/request-context.js';
 import { type AuditedRoute, RouteAudit } from '../../src/modules/auth/route-audit.js';
 import type { ApiResponse } from '../support/api-client.js';
 import { factory, type TestUser, untilDisplayed } from '../support/factories.js';
+import { operatorToken } from '../support/operator.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -30,6 +31,8 @@ interface Case {
   status: number;
   /** Anonymous (auth routes, health). */
   anonymous?: boolean;
+  /** The instance-wide figures and actions: an operator's. */
+  operator?: boolean;
 }
 
 let n = 0;
@@ -175,12 +178,21 @@ const CASES: Record<string, Case> = {
     url: () => '/api/performance/optimizations',
     status: 200,
   },
-  'GET /api/performance/cache-stats': { url: () => '/api/performance/cache-stats', status: 200 },
+  'GET /api/performance/cache-stats': {
+    url: () => '/api/performance/cache-stats',
+    status: 200,
+    operator: true,
+  },
   'POST /api/performance/cache/cleanup': {
     url: () => '/api/performance/cache/cleanup',
     status: 200,
+    operator: true,
   },
-  'GET /api/performance/metrics': { url: () => '/api/performance/metrics', status: 200 },
+  'GET /api/performance/metrics': {
+    url: () => '/api/performance/metrics',
+    status: 200,
+    operator: true,
+  },
 };
 
 let LOGIN: TestUser;
@@ -240,8 +252,10 @@ describe('the success path of every route', () => {
   });
   afterAll(() => t?.close());
 
-  const send = (route: AuditedRoute, c: Case, i: number): Promise<ApiResponse<unknown>> => {
-    const options = c.anonymous ? {} : { token: owner.token };
+  const send = async (route: AuditedRoute, c: Case, i: number): Promise<ApiResponse<unknown>> => {
+    const options = c.anonymous
+      ? {}
+      : { token: c.operator ? await operatorToken(t.api) : owner.token };
     const url = c.url(ids);
     const body = c.body?.(ids, i);
     switch (route.method) {

@@ -5,6 +5,7 @@ import type { ApiClient } from './api-client.js';
 import { factory, type SqlRunner } from './factories.js';
 import { ManualClock } from './manual-clock.js';
 import { startTestApp } from './test-app.js';
+import { operatorToken } from './operator.js';
 
 /** A workspace's goal_schedules row, times as ms since the epoch. */
 export interface Schedule {
@@ -60,8 +61,11 @@ export async function mustSchedule(db: SqlRunner, workspaceId: string): Promise<
   return schedule!;
 }
 
-export async function monitorStats(api: ApiClient, token: string): Promise<GoalMonitorStats> {
-  const res = await api.get<PerformanceMetrics>('/api/performance/metrics', { token });
+/** `_token` is the caller's; the figures are read as the operator (instance-wide figures). */
+export async function monitorStats(api: ApiClient, _token: string): Promise<GoalMonitorStats> {
+  const res = await api.get<PerformanceMetrics>('/api/performance/metrics', {
+    token: await operatorToken(api),
+  });
   expect(res.status, res.text).toBe(200);
   return res.body.goalMonitor;
 }

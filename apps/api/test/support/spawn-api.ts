@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { envSchema } from '../../src/infra/config/config.schema.js';
 import { ApiClient } from './api-client.js';
+import { TEST_OPERATOR_EMAIL } from './operator.js';
 
 /**
  * The built API (`node dist/apps/api/apps/api/src/main.js`, what `npm start` runs) as a child
@@ -127,7 +128,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
 /**
  * Starts the built API on a free loopback port and resolves once it logs `ready at`.
  * `env` must hold DATABASE_URL and JWT_SECRET; HOST, PORT, NODE_ENV=production, LOG_LEVEL=log,
- * DEMO_SEED=false and a WEB_DIST_DIR without a build are set unless `env` says otherwise.
+ * DEMO_SEED=false, OPERATOR_EMAILS=TEST_OPERATOR_EMAIL, LOG_REQUESTS=false and a WEB_DIST_DIR without a build are set unless `env` says otherwise.
  */
 export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
@@ -137,6 +138,9 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
     PORT: String(port),
     LOG_LEVEL: 'log',
     DEMO_SEED: 'false',
+    OPERATOR_EMAILS: TEST_OPERATOR_EMAIL,
+    // The output is searched for the app's own messages: no request lines in between.
+    LOG_REQUESTS: 'false',
     WEB_DIST_DIR: '/nonexistent',
     ...env,
   });

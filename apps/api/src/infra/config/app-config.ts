@@ -6,7 +6,14 @@ import type { RateLimitTier } from '../throttling/rate-limit.decorators.js';
 import { envSchema, type Env } from './config.schema.js';
 
 /** Variables whose values never appear in an error message or log. */
-const SECRETS = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'DEMO_PASSWORD', 'AI_API_KEY']);
+const SECRETS = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'DEMO_PASSWORD',
+  'AI_API_KEY',
+  'METRICS_TOKEN',
+]);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -32,6 +39,7 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly logRequests: boolean;
   readonly webDistDir: string;
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
@@ -94,6 +102,13 @@ export class AppConfig {
     eventCooldownMs: number;
     pollMs: number;
   };
+  /**
+   * Emails of the operators: OPERATOR_EMAILS, and the demo user when it is seeded.
+   * They read instance-wide figures and flush caches (docs/observability.md).
+   */
+  readonly operatorEmails: ReadonlySet<string>;
+  /** GET /metrics answers only `Authorization: Bearer <this>`; undefined: not served. */
+  readonly metricsToken: string | undefined;
   readonly demo: {
     seed: boolean;
     email: string;
@@ -114,6 +129,7 @@ export class AppConfig {
     this.host = env.HOST;
     this.port = env.PORT;
     this.logLevel = env.LOG_LEVEL;
+    this.logRequests = env.LOG_REQUESTS;
     this.webDistDir = resolve(env.WEB_DIST_DIR);
     this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
@@ -186,6 +202,11 @@ export class AppConfig {
       eventCooldownMs: env.GOAL_MONITOR_EVENT_COOLDOWN_MS,
       pollMs: env.GOAL_MONITOR_POLL_MS,
     };
+    this.operatorEmails = new Set([
+      ...env.OPERATOR_EMAILS,
+      ...(env.DEMO_SEED ? [env.DEMO_EMAIL.toLowerCase()] : []),
+    ]);
+    this.metricsToken = env.METRICS_TOKEN;
     this.demo = {
       seed: env.DEMO_SEED,
       email: env.DEMO_EMAIL.toLowerCase(),

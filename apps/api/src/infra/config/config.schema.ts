@@ -57,6 +57,8 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** One JSON line per request (pino) at LOG_LEVEL=log and below; false: none. */
+  LOG_REQUESTS: bool.default(true),
   /** Where `npm start` finds the built web app; served at / when it exists. */
   WEB_DIST_DIR: z.string().default('dist/apps/web'),
   BODY_LIMIT_BYTES: int(1024).default(1_048_576),
@@ -132,6 +134,22 @@ export const envSchema = z.object({
   GOAL_MONITOR_POLL_MS: int(50, 3_600_000).default(10_000),
   DEMO_ACTIVITY: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_ACTIVITY_MS: int(200).default(4_000),
+
+  /** Accounts (emails, comma-separated) that may read instance-wide figures and flush caches. */
+  OPERATOR_EMAILS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('must list email addresses, e.g. ops@example.com,sre@example.com'))),
+  /** Bearer token GET /metrics requires; empty: /metrics answers 404. */
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
 
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_TTL_SECONDS: int(60).default(43_200),

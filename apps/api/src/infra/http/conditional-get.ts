@@ -47,9 +47,13 @@ export function registerConditionalGet(fastify: FastifyInstance): void {
   });
 }
 
+/** `"<hash>.br"` / `"<hash>.gzip"`: the tag of a compressed answer (compression.ts). */
+const ENCODED = /\.(br|gzip)"$/;
+
 /**
  * If-None-Match (RFC 9110 13.1.2): `*`, or a list of entity tags compared
- * weakly (a `W/` prefix is ignored).
+ * weakly (a `W/` prefix is ignored), each also as the tag of a compressed
+ * answer of the same bytes (an encoding suffix is ignored).
  */
 export function matches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -57,7 +61,8 @@ export function matches(header: string | undefined, etag: string): boolean {
   if (header.trim() === '*') return true;
   for (const candidate of header.split(',')) {
     const tag = candidate.trim();
-    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
+    const strong = tag.startsWith('W/') ? tag.slice(2) : tag;
+    if (strong === etag || strong.replace(ENCODED, '"') === etag) return true;
   }
   return false;
 }

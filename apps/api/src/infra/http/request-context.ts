@@ -51,7 +51,8 @@ declare module 'fastify' {
 /**
  * Enters the context in `onRequest`, so everything after it (guards, pipes,
  * handlers, TypeORM) runs inside it, and reports on every response:
- * `X-DB-Queries: <n>` and `Server-Timing: db;dur=<ms>, app;dur=<ms>`.
+ * `X-Request-Id` (request-log.ts), `X-DB-Queries: <n>` and
+ * `Server-Timing: db;dur=<ms>, app;dur=<ms>`.
  */
 export function registerRequestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
@@ -63,6 +64,7 @@ export function registerRequestContext(fastify: FastifyInstance): void {
     const context = request.context;
     if (context) {
       const appMs = performance.now() - context.startedAt;
+      void reply.header('x-request-id', request.id);
       void reply.header('x-db-queries', String(context.queries));
       void reply.header(
         'server-timing',

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerIdentity } from './caller-identity.js';
+import { RateLimitCounters } from './rate-limit-counters.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import type { ThrottlerRecord } from './redis-throttler.storage.js';
 import {
@@ -66,6 +67,7 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     private readonly reflector: Reflector,
     private readonly identity: CallerIdentity,
+    private readonly counters: RateLimitCounters,
   ) {}
 
   onModuleInit(): void {
@@ -146,6 +148,7 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
       String(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire),
     );
     if (!record.isBlocked) return true;
+    this.counters.limited[tier] += 1;
     const retryAfter = Math.max(1, record.timeToBlockExpire);
     void reply.header('retry-after', String(retryAfter));
     this.log.debug(`429 for ${tracker} on tier ${tier}`);

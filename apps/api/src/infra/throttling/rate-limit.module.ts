@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { RedisConnection } from '../redis/redis.connection.js';
 import { RATE_LIMIT_TIERS } from './rate-limit.decorators.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import { RateLimitCounters } from './rate-limit-counters.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 const WINDOW_MS = 60_000;
@@ -41,6 +42,7 @@ const WINDOW_MS = 60_000;
       },
     }),
   ],
-  exports: [ThrottlerModule],
+  providers: [RateLimitCounters],
+  exports: [ThrottlerModule, RateLimitCounters],
 })
 export class RateLimitModule {}

@@ -14,6 +14,7 @@ export type ScopedResource = 'workspace' | 'agent' | 'deliverable' | 'thinkingPr
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'user' }
+  | { kind: 'operator' }
   | {
       kind: 'workspace';
       resource: ScopedResource;
@@ -28,6 +29,12 @@ export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies
 
 /** A valid token, no workspace involved (me, my workspaces, create a workspace). */
 export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'user' } satisfies AccessRule);
+
+/**
+ * A valid token of an operator (OPERATOR_EMAILS, the seeded demo user); anyone else gets
+ * the 404 an unknown route gets, so the route's existence is not told either.
+ */
+export const Operator = () => SetMetadata(ACCESS_KEY, { kind: 'operator' } satisfies AccessRule);
 
 /**
  * A valid token and membership of the workspace that owns the record named by

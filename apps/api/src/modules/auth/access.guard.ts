@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainException } from '../../core/domain.exception.js';
 import { MembershipService } from '../workspaces/membership.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
+import { Operators } from './operators.js';
 import { TokenService } from './token.service.js';
 
 /**
@@ -21,6 +22,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly membership: MembershipService,
+    private readonly operators: Operators,
   ) {}
 
   /** Synchronous until it has to ask for membership (a cache hit answers at once). */
@@ -35,6 +37,7 @@ export class AccessGuard implements CanActivate {
     const auth = this.tokens.authenticate(request.headers.authorization);
     request.auth = auth;
     if (rule.kind === 'user') return true;
+    if (rule.kind === 'operator') return this.admitOperator(request, auth.userId);
 
     const source = (rule.from === 'query' ? request.query : request.params) as Record<
       string,
@@ -66,6 +69,11 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  private async admitOperator(request: FastifyRequest, userId: string): Promise<boolean> {
+    if (await this.operators.isOperator(userId)) return true;
+    throw unknownRouteError(request);
+  }
+
   private ruleOf(context: ExecutionContext): AccessRule | null {
     const handler = context.getHandler();
     let rule = this.rules.get(handler);
@@ -79,6 +87,14 @@ export class AccessGuard implements CanActivate {
     }
     return rule;
   }
+}
+
+/** The same 404 as for a route that does not exist. */
+export function unknownRouteError(request: FastifyRequest): DomainException {
+  return new DomainException(
+    ErrorCode.NotFound,
+    `Cannot ${request.method} ${request.url.split('?')[0]}`,
+  );
 }
 
 /** The same 404 as for an id that does not exist, so ids don't leak. */

@@ -11,6 +11,7 @@ import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { Operators } from './operators.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RouteAudit } from './route-audit.js';
 import { TokenService } from './token.service.js';
@@ -38,11 +39,12 @@ import { TokenService } from './token.service.js';
     PasswordHasher,
     TokenService,
     RouteAudit,
+    Operators,
     { provide: CallerIdentity, useExisting: TokenService },
     // Order matters: rate limiting first, so refused logins and bad tokens count too.
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [TokenService, PasswordHasher, RouteAudit],
+  exports: [TokenService, PasswordHasher, RouteAudit, Operators],
 })
 export class AuthModule {}

@@ -1,14 +1,26 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type {
   CacheCleanupResponse,
   CacheStatsResponse,
   OptimizationsResponse,
-  PerformanceMetrics,
+  PerformanceMetricsResponse,
 } from '@orch/contracts';
-import { Authenticated } from '../auth/access.decorators.js';
+import type { FastifyRequest } from 'fastify';
+import {
+  type AuthContext,
+  Authenticated,
+  CurrentUser,
+  Operator,
+} from '../auth/access.decorators.js';
 import { PerformanceService } from './performance.service.js';
 
+/**
+ * Who sees what (docs/observability.md): the optimizations and limits in force are the
+ * build's settings, the same for everyone; the cache figures and the cleanup span every
+ * tenant, so they are an operator's; the metrics are an operator's in full and a member's
+ * for their own workspaces.
+ */
 @ApiTags('performance')
 @ApiBearerAuth()
 @Controller('performance')
@@ -21,13 +33,13 @@ export class PerformanceController {
     return this.performance.optimizations();
   }
 
-  @Authenticated()
+  @Operator()
   @Get('cache-stats')
   cacheStats(): Promise<CacheStatsResponse> {
     return this.performance.cacheStats();
   }
 
-  @Authenticated()
+  @Operator()
   @Post('cache/cleanup')
   @HttpCode(200)
   cleanup(): CacheCleanupResponse {
@@ -36,7 +48,10 @@ export class PerformanceController {
 
   @Authenticated()
   @Get('metrics')
-  metrics(): Promise<PerformanceMetrics> {
-    return this.performance.metrics();
+  metrics(
+    @CurrentUser() user: AuthContext,
+    @Req() request: FastifyRequest,
+  ): Promise<PerformanceMetricsResponse> {
+    return this.performance.metricsFor(user.userId, request.url.split('?')[0] ?? '');
   }
 }

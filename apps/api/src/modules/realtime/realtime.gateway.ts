@@ -10,6 +10,7 @@ import { REALTIME_PATH, type RealtimeStats } from '@orch/contracts';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
+import { FigureProviders } from '../../infra/metrics/figure-providers.js';
 import { RedisConnection } from '../../infra/redis/redis.connection.js';
 import { TokenService } from '../auth/token.service.js';
 import { MembershipService } from '../workspaces/membership.service.js';
@@ -59,6 +60,7 @@ export class RealtimeGateway
     membership: MembershipService,
     events: DomainEvents,
     redis: RedisConnection,
+    figures: FigureProviders,
   ) {
     const settings = config.realtime;
     this.limiter = createConnectionLimiter({
@@ -76,6 +78,14 @@ export class RealtimeGateway
     this.heartbeat = new Heartbeat(this.registry, settings);
     this.fanOut = new DomainEventFanOut(events);
     this.adapter = new CrossInstanceAdapter(redis);
+    // What a member may see about their workspace's live connections.
+    figures.register({
+      name: 'realtime',
+      workspace: async (workspaceId) => ({
+        connections: (await this.limiter.counts()).perWorkspace[workspaceId] ?? 0,
+        limit: settings.maxPerWorkspace,
+      }),
+    });
   }
 
   afterInit(server: AppServer): void {

@@ -8,6 +8,7 @@ import { DisplayOnRead } from './display-on-read.js';
 import { DisplayQueueWorker } from './display-queue.worker.js';
 import {
   type DeliverableDisplay,
+  type DisplayTotals,
   DisplayTransformations,
   QuotaExhaustedError,
 } from './display-transformations.js';
@@ -88,6 +89,11 @@ export class DisplayContentService {
       return { kind: 'queued' };
     }
     return { kind: 'transformed', content: await this.onRead.regenerate(d) };
+  }
+
+  /** This process's counters, synchronously (for a Prometheus scrape). */
+  totals(): Readonly<DisplayTotals> {
+    return this.transformations.totals;
   }
 
   async stats(): Promise<DisplayContentStats> {

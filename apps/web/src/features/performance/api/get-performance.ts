@@ -3,16 +3,19 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type {
   CacheStatsResponse,
   OptimizationsResponse,
-  PerformanceMetrics,
+  PerformanceMetricsResponse,
 } from '@orch/contracts';
 
 import { api } from '../../../lib/api-client';
 import { livePolling } from '../../../lib/polling';
 import { performanceKeys } from './keys';
 
-/** GET /api/performance/metrics: database round trips and pool, slowest SQL, realtime. */
+/**
+ * GET /api/performance/metrics: for an operator the instance's database, routes and realtime
+ * figures; for a member, figures about their own workspaces (`scope` says which).
+ */
 export function getMetrics(signal?: AbortSignal) {
-  return api.get<PerformanceMetrics>('/performance/metrics', { signal });
+  return api.get<PerformanceMetricsResponse>('/performance/metrics', { signal });
 }
 
 /** GET /api/performance/cache-stats: hit rates per cache, display content and AI savings. */

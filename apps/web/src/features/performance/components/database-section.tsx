@@ -4,7 +4,6 @@ import { BarChart } from '../../../components/charts/bar-chart';
 import { EmptyState } from '../../../components/empty-state';
 import { Stat } from '../../../components/stat';
 import { count, ms } from './format';
-import { NotServed } from './not-served';
 
 /** Round trips, slow statements, the pool, and the SQL with the highest p95. */
 export function DatabaseSection({ database }: { database: DatabaseMetrics }) {
@@ -36,11 +35,6 @@ export function DatabaseSection({ database }: { database: DatabaseMetrics }) {
           { label: 'waiting', value: pool.waiting },
         ]}
         testId="perf-pool-chart"
-      />
-      <h3 className="chart-title">DB queries per request</h3>
-      <NotServed
-        figure="DB queries per request"
-        source="Each response carries it in X-DB-Queries; the per-route means come with the observability work."
       />
       <h3 className="chart-title">Slowest SQL statements (p95)</h3>
       {slowestStatements.length === 0 ? (

@@ -1,6 +1,8 @@
 import './performance.css';
 import type { ReactNode } from 'react';
 
+import type { WorkspacesPerformanceMetrics } from '@orch/contracts';
+
 import { ErrorBox } from '../../../components/error-box';
 import { Section } from '../../../components/section';
 import { Spinner } from '../../../components/spinner';
@@ -12,6 +14,7 @@ import { duration } from './format';
 import { NotServed } from './not-served';
 import { OptimizationsSection } from './optimizations-section';
 import { RealtimeSection } from './realtime-section';
+import { RoutesSection } from './routes-section';
 
 interface Loadable<T> {
   data: T | undefined;
@@ -50,6 +53,58 @@ function Loaded<T>({
  */
 export function PerformanceView() {
   const metrics = useMetrics();
+  const optimizations = useOptimizations();
+  if (metrics.data?.scope === 'workspaces') {
+    return <WorkspacesPerformance metrics={metrics.data} optimizations={optimizations} />;
+  }
+  return <InstancePerformance />;
+}
+
+/** A member who is no operator: their workspaces' figures and the settings in force. */
+function WorkspacesPerformance({
+  metrics,
+  optimizations,
+}: {
+  metrics: WorkspacesPerformanceMetrics;
+  optimizations: ReturnType<typeof useOptimizations>;
+}) {
+  return (
+    <div className="performance" data-testid="performance-view">
+      <header className="performance__header">
+        <h1 className="page__title">Performance</h1>
+        <span className="muted small">
+          your workspaces · up {duration(metrics.uptimeSeconds)} · instance-wide figures are shown
+          to operators
+        </span>
+      </header>
+      <div className="columns">
+        <Section id="perf-workspaces" title="Your workspaces">
+          <ul data-testid="perf-workspaces">
+            {metrics.workspaces.map((w) => (
+              <li key={w.workspaceId}>
+                <strong>{w.name}</strong>{' '}
+                <span className="muted small">{JSON.stringify(w.figures)}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+        <Section id="perf-optimizations" title="Optimizations">
+          <Loaded query={optimizations} what="the optimizations">
+            {(data) => <OptimizationsSection data={data} />}
+          </Loaded>
+        </Section>
+      </div>
+    </div>
+  );
+}
+
+/** An operator: every figure of the instance. */
+function InstancePerformance() {
+  const query = useMetrics();
+  const metrics = {
+    ...query,
+    data: query.data?.scope === 'instance' ? query.data : undefined,
+  };
   const cacheStats = useCacheStats();
   const optimizations = useOptimizations();
 
@@ -73,10 +128,9 @@ export function PerformanceView() {
       </header>
       <div className="columns">
         <Section id="perf-latency" title="Latency per route (p95)">
-          <NotServed
-            figure="p95 per route"
-            source="GET /api/performance/metrics reports the database and realtime figures so far; per-route percentiles and 429s by tier come with the observability work."
-          />
+          <Loaded query={metrics} what="the route figures">
+            {(data) => <RoutesSection http={data.http} />}
+          </Loaded>
         </Section>
         <Section id="perf-optimizations" title="Optimizations">
           <Loaded query={optimizations} what="the optimizations">
