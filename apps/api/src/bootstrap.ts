@@ -1,7 +1,7 @@
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppModule, type AppOptions } from './app.module.js';
 import type { AppConfig } from './infra/config/app-config.js';
@@ -10,6 +10,7 @@ import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
+import { buildOpenApiDocument } from './infra/http/openapi/document.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
@@ -59,15 +60,7 @@ export async function createApp(
   );
   app.useGlobalPipes(createValidationPipe());
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Agent orchestration API')
-    .setDescription(
-      'Workspaces, agents, deliverables, thinking processes and goals. Errors: { statusCode, error, message, code?, details? }.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
 

@@ -6,6 +6,8 @@ import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DeliverablesService } from './deliverables.service.js';
 import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
+import { DeliverableListResponseDto, DisplayedDeliverableDto } from './dto/deliverable.response.js';
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -13,6 +15,10 @@ import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dt
 export class DeliverablesController {
   constructor(private readonly deliverables: DeliverablesService) {}
 
+  @ApiOk(DeliverableListResponseDto, {
+    description: 'One page of deliverables, newest first, with display content',
+  })
+  @ApiErrors(400)
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/deliverables')
   list(
@@ -22,6 +28,7 @@ export class DeliverablesController {
     return this.deliverables.list(access.workspaceId, pageRequest(query));
   }
 
+  @ApiOk(DisplayedDeliverableDto, { status: 201, description: 'The deliverable, created' })
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/deliverables')
   create(
@@ -31,12 +38,18 @@ export class DeliverablesController {
     return this.deliverables.create(access.workspaceId, dto);
   }
 
+  @ApiOk(DisplayedDeliverableDto, { description: 'The deliverable with its display content' })
   @WorkspaceScoped('deliverable')
   @Get('deliverables/:id')
   get(@Param('id') id: string): Promise<DisplayedDeliverable> {
     return this.deliverables.get(id);
   }
 
+  @ApiOk(DisplayedDeliverableDto, { description: 'Transformed again, now' })
+  @ApiErrors(
+    [429, 'Over the regenerate rate limit (RATE_LIMITED) or the daily AI quota (QUOTA_EXHAUSTED)'],
+    502,
+  )
   @WorkspaceScoped('deliverable')
   @RateLimit('regenerate')
   @Post('deliverables/:id/regenerate')
@@ -45,6 +58,7 @@ export class DeliverablesController {
     return this.deliverables.regenerate(id);
   }
 
+  @ApiOk(DisplayedDeliverableDto, { description: 'The deliverable, updated' })
   @WorkspaceScoped('deliverable')
   @Patch('deliverables/:id')
   update(
