@@ -12,6 +12,7 @@ import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
 import { buildOpenApiDocument } from './infra/http/openapi/document.js';
 import { registerRequestContext } from './infra/http/request-context.js';
+import { clientErrorHandler, frameworkErrors } from './infra/http/request-limits.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
@@ -37,6 +38,9 @@ export async function createApp(
     // On close: stop accepting, end idle keep-alive sockets, let in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A malformed URL or an over-long path segment: the contract's 404, not Fastify's body.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, databaseUrl, options),

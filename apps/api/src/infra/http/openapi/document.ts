@@ -40,8 +40,8 @@ const RATE_LIMIT_HEADERS = {
 /**
  * The served OpenAPI document: what the controllers' decorators say, plus what every
  * operation shares and no controller should repeat: the 429 and the rate-limit headers of
- * every limited route, and the 400/413/415 of every operation that takes a body, all with
- * the one error schema. Built once, when /api/docs is first asked for.
+ * every limited route, the 400/413/415 of every operation that takes a body and the 431 of
+ * an over-long URL, all with the one error schema. Built once, when /api/docs is first asked for.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -68,6 +68,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       delete extensions[NO_RATE_LIMIT_EXTENSION];
       const responses: Responses = (operation.responses ??= {});
       if (operation.requestBody) for (const status of [400, 413, 415]) addError(responses, status);
+      addError(responses, 431);
       if (!limited) continue;
       addError(responses, 429, {
         'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },

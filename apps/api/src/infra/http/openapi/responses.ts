@@ -19,6 +19,7 @@ export const ERROR_MEANING: Record<number, string> = {
   409: 'The request conflicts with the current state',
   413: 'The body is larger than BODY_LIMIT_BYTES (default 1 MiB)',
   415: 'The body is not application/json',
+  431: 'The request line and headers are larger than 16 KiB (a query string that long, say)',
   429: 'Over the rate limit of the operation’s tier (RATE_LIMITED, with Retry-After)',
   502: 'The display-content transformation failed (TRANSFORM_FAILED)',
   503: 'A dependency is down',
