@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JSON_DEPTH_MAX, nestsDeeperThan } from './request-limits.js';
+import { bodyProblem, JSON_DEPTH_MAX, nestsDeeperThan } from './request-limits.js';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 1;
@@ -20,5 +20,15 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan(JSON.parse('['.repeat(1_000_000) + ']'.repeat(1_000_000)), 16)).toBe(
       true,
     );
+  });
+});
+
+describe('bodyProblem', () => {
+  it('refuses NUL and unpaired surrogates in values and keys, and keeps paired ones', () => {
+    expect(bodyProblem({ email: 'a\uD800@b.c' }, 16)).toContain('surrogates');
+    expect(bodyProblem({ list: ['x', 'y\uDFFF'] }, 16)).toContain('surrogates');
+    expect(bodyProblem({ ['k\u0000']: 'v' }, 16)).toContain('NUL');
+    expect(bodyProblem({ content: 'a\u0000b' }, 16)).toContain('NUL');
+    expect(bodyProblem({ content: '🧪 ok, é' }, 16)).toBeNull();
   });
 });

@@ -11,28 +11,43 @@ import { errorBody } from './error.filter.js';
  */
 export const JSON_DEPTH_MAX = 16;
 
-/** True when `value` nests deeper than `max` levels; walks with its own stack, no recursion. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
+/** A lone surrogate (text no UTF-8 can carry) or NUL (which no Postgres text column stores). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
+
+/** What is wrong with a parsed JSON body as a whole, or null. */
+export function bodyProblem(value: unknown, maxDepth: number): string | null {
+  // Its own stack, no recursion: a body a million levels deep is measured, not a stack overflow.
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (depth > max) return true;
-    const children = Array.isArray(node) ? node : Object.values(node as object);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    if (depth > maxDepth) {
+      return `body must not nest arrays and objects deeper than ${maxDepth} levels`;
+    }
+    const entries = Array.isArray(node) ? node : Object.entries(node as object).flat();
+    for (const child of entries) {
+      if (typeof child === 'string') {
+        if (UNSTORABLE.test(child)) return 'body must not contain NUL or unpaired surrogates';
+      } else if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
   }
-  return false;
+  return null;
 }
 
-/** Refuses a body nested deeper than JSON_DEPTH_MAX with the contract's 400. */
+/** True when `value` nests deeper than `max` levels. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  return bodyProblem(value, max)?.includes('deeper') ?? false;
+}
+
+/**
+ * Refuses, with the contract's 400, a body nested deeper than JSON_DEPTH_MAX or with a string
+ * (value or key) holding NUL or an unpaired surrogate: validator.js's isEmail throws on the
+ * latter (a 500), and Postgres refuses NUL in text.
+ */
 export function assertBodyDepth(body: unknown): void {
-  if (typeof body === 'object' && body !== null && nestsDeeperThan(body, JSON_DEPTH_MAX)) {
-    throw DomainException.invalidField(
-      'body',
-      `body must not nest arrays and objects deeper than ${JSON_DEPTH_MAX} levels`,
-    );
-  }
+  if (typeof body !== 'object' || body === null) return;
+  const problem = bodyProblem(body, JSON_DEPTH_MAX);
+  if (problem) throw DomainException.invalidField('body', problem);
 }
 
 /**
