@@ -1,7 +1,7 @@
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppModule, type AppOptions } from './app.module.js';
 import type { AppConfig } from './infra/config/app-config.js';
@@ -18,6 +18,8 @@ import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
 import { ProcessMetrics } from './infra/metrics/process-metrics.js';
 import { PrometheusMetrics } from './infra/metrics/prometheus.js';
 import { registerMetricsEndpoint } from './infra/http/metrics-endpoint.js';
+import { buildOpenApiDocument } from './infra/http/openapi/document.js';
+import { clientErrorHandler, frameworkErrors } from './infra/http/request-limits.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
 import { createValidationPipe } from './infra/http/validation.js';
@@ -49,6 +51,9 @@ export async function createApp(
     // On close: stop accepting, end idle keep-alive sockets, let in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A malformed URL or an over-long path segment: the contract's 404, not Fastify's body.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, databaseUrl, options),
@@ -84,15 +89,7 @@ export async function createApp(
   );
   app.useGlobalPipes(createValidationPipe());
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Agent orchestration API')
-    .setDescription(
-      'Workspaces, agents, deliverables, thinking processes and goals. Errors: { statusCode, error, message, code?, details? }.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
 

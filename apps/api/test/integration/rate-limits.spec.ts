@@ -53,17 +53,31 @@ interface LimitHeaders {
   reset: number;
 }
 
+/**
+ * The X- headers, after checking that the IETF draft's RateLimit-Policy (`"<tier>";q=;w=`) and
+ * RateLimit (`"<tier>";r=;t=`) on the same answer say the same.
+ */
 function limitHeaders(res: ApiResponse<unknown>): LimitHeaders {
-  const read = (name: string) => {
+  const header = (name: string) => {
     const value = res.headers.get(name);
     expect(value, `${name} on ${res.status} ${res.text}`).not.toBeNull();
-    return Number(value);
+    return value!;
   };
-  return {
+  const read = (name: string) => Number(header(name));
+  const headers = {
     limit: read('x-ratelimit-limit'),
     remaining: read('x-ratelimit-remaining'),
     reset: read('x-ratelimit-reset'),
   };
+  const policy = /^"([a-z-]+)";q=(\d+);w=(\d+)$/.exec(header('ratelimit-policy'));
+  const state = /^"([a-z-]+)";r=(\d+);t=(\d+)$/.exec(header('ratelimit'));
+  expect(policy, header('ratelimit-policy')).not.toBeNull();
+  expect(state, header('ratelimit')).not.toBeNull();
+  expect(state![1]).toBe(policy![1]);
+  expect(policy![1]! in DEFAULT_LIMITS).toBe(true);
+  expect([Number(policy![2]), Number(policy![3])]).toEqual([headers.limit, 60]);
+  expect([Number(state![2]), Number(state![3])]).toEqual([headers.remaining, headers.reset]);
+  return headers;
 }
 
 /** A 429 in the contract's error format, naming the tier, with Retry-After in seconds. */
@@ -155,6 +169,10 @@ describe('per-user tiers (counters in Redis)', () => {
       expect(reset).toBeGreaterThanOrEqual(1);
       expect(reset).toBeLessThanOrEqual(60);
     }
+
+    // The IETF draft form beside the X- headers, named after the tier.
+    expect(ten[0].headers.get('ratelimit-policy')).toBe('"quota-check";q=10;w=60');
+    expect(ten[9].headers.get('ratelimit')).toBe(`"quota-check";r=0;t=${headers[9]!.reset}`);
 
     const eleventh = await t.api.get(checkPath(ws), { token: owner.token });
     expectRateLimited(eleventh, 'quota-check');

@@ -1,3 +1,5 @@
+import { conformanceOf } from './openapi-conformance.js';
+
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
@@ -12,7 +14,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A thin fetch wrapper for tests: real HTTP to the real server. */
+/**
+ * A thin fetch wrapper for tests: real HTTP to the real server. Every answer under /api is
+ * checked against the OpenAPI document the server serves (openapi-conformance.ts): an
+ * undocumented status, or a body that does not match its documented schema, fails the test.
+ */
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
@@ -33,6 +39,16 @@ export class ApiClient {
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.includes('application/json') && text.length > 0) {
       parsed = JSON.parse(text);
+    }
+    const problems = (await conformanceOf(this.baseUrl)).check(
+      method,
+      path,
+      response.status,
+      parsed,
+      text,
+    );
+    if (problems && problems.length > 0) {
+      throw new Error(`The answer does not match the OpenAPI document:\n${problems.join('\n')}`);
     }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }

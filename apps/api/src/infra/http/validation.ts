@@ -2,6 +2,7 @@ import { CacheableMemory } from '@cacheable/memory';
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '@orch/contracts';
 import { DomainException } from '../../core/domain.exception.js';
+import { assertBodyDepth } from './request-limits.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -28,6 +29,7 @@ class QueryRememberingValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
+    if (metadata.type === 'body') assertBodyDepth(value);
     if (metadata.type !== 'query' || !type || typeof value !== 'object' || value === null) {
       return super.transform(value, metadata);
     }

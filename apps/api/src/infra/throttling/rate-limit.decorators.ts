@@ -1,4 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import { NO_RATE_LIMIT_EXTENSION } from '../http/openapi/document.js';
 
 /**
  * The rate-limit tier of a route for authenticated callers. Unauthenticated
@@ -23,4 +25,9 @@ export const RateLimit = (tier: Exclude<RateLimitTier, 'anonymous'>) =>
   SetMetadata(RATE_LIMIT_TIER_KEY, tier);
 
 /** Not limited at all: only for health checks that load balancers poll. */
-export const NoRateLimit = () => SetMetadata(RATE_LIMIT_SKIP_KEY, true);
+export const NoRateLimit = () =>
+  applyDecorators(
+    SetMetadata(RATE_LIMIT_SKIP_KEY, true),
+    // The OpenAPI document gives every other operation its 429 and rate-limit headers.
+    ApiExtension(NO_RATE_LIMIT_EXTENSION, true),
+  );

@@ -36,6 +36,10 @@ interface TierLimits {
   limit: number;
   /** `limit` as the X-RateLimit-Limit header carries it, built once. */
   limitHeader: string;
+  /** The tier's `RateLimit-Policy` value (`"user";q=100;w=60`), built once. */
+  policyHeader: string;
+  /** The start of its `RateLimit` value (`"user";r=`): a request appends `<r>;t=<t>`. */
+  stateHeaderPrefix: string;
   ttl: number;
   blockDuration: number;
 }
@@ -48,7 +52,8 @@ type RouteRule = { skip: true } | { skip: false; tier: RateLimitTier };
  * one tier. Without a valid token that is `anonymous`, keyed by client IP (so
  * failed logins and bad tokens count: the brute-force guard). With one it is
  * the route's tier (default `user`), keyed by user id. Answers 429 in the
- * contract's error format with Retry-After and X-RateLimit-Limit/Remaining/Reset.
+ * contract's error format with Retry-After, X-RateLimit-Limit/Remaining/Reset and the IETF
+ * draft's RateLimit-Policy / RateLimit.
  * WebSocket contexts pass through untouched.
  *
  * It takes its limits and storage from @nestjs/throttler's module, but not the
@@ -77,9 +82,15 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
         throw new Error(`rate-limit tier ${t.name ?? 'default'} needs numeric limit and ttl`);
       }
       const blockDuration = typeof t.blockDuration === 'number' ? t.blockDuration : t.ttl;
-      this.tiers.set(t.name ?? 'default', {
+      const name = t.name ?? 'default';
+      // IETF draft-ietf-httpapi-ratelimit-headers-09: the policy is a String item named after
+      // the tier, with its quota `q` per window `w` (seconds).
+      const policy = `"${name}"`;
+      this.tiers.set(name, {
         limit: t.limit,
         limitHeader: String(t.limit),
+        policyHeader: `${policy};q=${t.limit};w=${Math.round(t.ttl / 1000)}`,
+        stateHeaderPrefix: `${policy};r=`,
         ttl: t.ttl,
         blockDuration,
       });
@@ -130,7 +141,11 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     return this.settle(reply, tier, tracker, limits, record);
   }
 
-  /** The headers of every limited answer; 429 when the caller is over its tier's limit. */
+  /**
+   * The headers of every limited answer, in both forms: X-RateLimit-Limit/Remaining/Reset and
+   * the IETF draft's `RateLimit-Policy` (precomputed per tier) and `RateLimit` (remaining `r`,
+   * seconds to reset `t`); 429 when the caller is over its tier's limit.
+   */
   private settle(
     reply: FastifyReply,
     tier: RateLimitTier,
@@ -138,15 +153,13 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     limits: TierLimits,
     record: ThrottlerRecord,
   ): boolean {
+    const remaining = String(Math.max(0, limits.limit - record.totalHits));
+    const reset = String(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire);
     void reply.header('x-ratelimit-limit', limits.limitHeader);
-    void reply.header(
-      'x-ratelimit-remaining',
-      String(Math.max(0, limits.limit - record.totalHits)),
-    );
-    void reply.header(
-      'x-ratelimit-reset',
-      String(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire),
-    );
+    void reply.header('x-ratelimit-remaining', remaining);
+    void reply.header('x-ratelimit-reset', reset);
+    void reply.header('ratelimit-policy', limits.policyHeader);
+    void reply.header('ratelimit', `${limits.stateHeaderPrefix}${remaining};t=${reset}`);
     if (!record.isBlocked) return true;
     this.counters.limited[tier] += 1;
     const retryAfter = Math.max(1, record.timeToBlockExpire);

@@ -6,6 +6,8 @@ import { pageRequest } from '../../infra/http/pagination.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { AgentsService } from './agents.service.js';
 import { CreateAgentDto, ListAgentsQueryDto, UpdateAgentDto } from './dto/agent.dto.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
+import { AgentDto, AgentLitePageDto, AgentPageDto } from './dto/agent.response.js';
 
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -13,6 +15,11 @@ import { CreateAgentDto, ListAgentsQueryDto, UpdateAgentDto } from './dto/agent.
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
+  @ApiOk([AgentPageDto, AgentLitePageDto], {
+    description: 'One page of the workspace’s agents; `view=lite` gives `AgentLitePage`',
+    conditional: true,
+  })
+  @ApiErrors(400)
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/agents')
   list(
@@ -24,18 +31,22 @@ export class AgentsController {
       : this.agents.list(access.workspaceId, pageRequest(query));
   }
 
+  @ApiOk(AgentDto, { status: 201, description: 'The agent, created' })
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/agents')
   create(@CurrentAccess() access: WorkspaceAccess, @Body() dto: CreateAgentDto): Promise<Agent> {
     return this.agents.create(access.workspaceId, dto);
   }
 
+  @ApiOk(AgentDto, { description: 'The agent' })
   @WorkspaceScoped('agent')
   @Get('agents/:id')
   get(@Param('id') id: string): Promise<Agent> {
     return this.agents.get(id);
   }
 
+  @ApiOk(AgentDto, { description: 'The agent, updated' })
+  @ApiErrors([409, 'The agent is terminated: nothing about it changes again (AGENT_TERMINATED)'])
   @WorkspaceScoped('agent')
   @Patch('agents/:id')
   update(@Param('id') id: string, @Body() dto: UpdateAgentDto): Promise<Agent> {

@@ -1,6 +1,12 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
 import type { WorkspaceRole } from '@orch/contracts';
 import type { FastifyRequest } from 'fastify';
+import { ApiErrors } from '../../infra/http/openapi/responses.js';
 
 /**
  * Every route declares who may call it; the route audit refuses to boot an app
@@ -28,7 +34,8 @@ export type AccessRule =
 export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
 
 /** A valid token, no workspace involved (me, my workspaces, create a workspace). */
-export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'user' } satisfies AccessRule);
+export const Authenticated = () =>
+  applyDecorators(SetMetadata(ACCESS_KEY, { kind: 'user' } satisfies AccessRule), ApiErrors(401));
 
 /**
  * A valid token of an operator (OPERATOR_EMAILS, the seeded demo user); anyone else gets
@@ -39,18 +46,29 @@ export const Operator = () => SetMetadata(ACCESS_KEY, { kind: 'operator' } satis
 /**
  * A valid token and membership of the workspace that owns the record named by
  * `:param`; a non-member gets 404, exactly as for an id that does not exist.
+ * The OpenAPI document lists the 401, 404 (and 403 for owners only) this rule answers.
  */
 export const WorkspaceScoped = (
   resource: ScopedResource,
   options: { param?: string; from?: 'params' | 'query'; ownerOnly?: boolean } = {},
 ) =>
-  SetMetadata(ACCESS_KEY, {
-    kind: 'workspace',
-    resource,
-    param: options.param ?? 'id',
-    from: options.from ?? 'params',
-    ownerOnly: options.ownerOnly ?? false,
-  } satisfies AccessRule);
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, {
+      kind: 'workspace',
+      resource,
+      param: options.param ?? 'id',
+      from: options.from ?? 'params',
+      ownerOnly: options.ownerOnly ?? false,
+    } satisfies AccessRule),
+    ApiErrors(
+      401,
+      404,
+      ...(options.ownerOnly ? [403] : []),
+      ...(options.from === 'query'
+        ? [[400, `${options.param ?? 'id'} is not a UUID`] as [number, string]]
+        : []),
+    ),
+  );
 
 export interface AuthContext {
   userId: string;

@@ -4,18 +4,24 @@ import type { AuthResponse, User } from '@orch/contracts';
 import { type AuthContext, Authenticated, CurrentUser, Public } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, RegisterDto } from './dto/auth.dto.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
+import { AuthResponseDto, UserDto } from './dto/auth.response.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  @ApiOk(AuthResponseDto, { status: 201, description: 'Registered and signed in' })
+  @ApiErrors([409, 'That email is already registered (EMAIL_TAKEN)'])
   @Public()
   @Post('register')
   register(@Body() dto: RegisterDto): Promise<AuthResponse> {
     return this.auth.register(dto);
   }
 
+  @ApiOk(AuthResponseDto, { description: 'Signed in' })
+  @ApiErrors([401, 'Wrong email or password (INVALID_CREDENTIALS)'])
   @Public()
   @Post('login')
   @HttpCode(200)
@@ -23,6 +29,7 @@ export class AuthController {
     return this.auth.login(dto);
   }
 
+  @ApiOk(UserDto, { description: 'The signed-in user' })
   @Authenticated()
   @ApiBearerAuth()
   @Get('me')

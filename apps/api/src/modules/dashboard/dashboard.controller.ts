@@ -4,6 +4,8 @@ import type { Dashboard } from '@orch/contracts';
 import type { CachedBody } from '../../infra/http/cached-body.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DashboardService } from './dashboard.service.js';
+import { ApiOk } from '../../infra/http/openapi/responses.js';
+import { DashboardDto } from './dashboard.response.js';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -11,6 +13,7 @@ import { DashboardService } from './dashboard.service.js';
 export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
+  @ApiOk(DashboardDto, { description: 'The workspace’s dashboard', conditional: true })
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/dashboard')
   get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Dashboard>> {

@@ -7,6 +7,8 @@ import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { DeliverablesService } from './deliverables.service.js';
 import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dto.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
+import { DeliverableListResponseDto, DisplayedDeliverableDto } from './dto/deliverable.response.js';
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -14,6 +16,10 @@ import { CreateDeliverableDto, UpdateDeliverableDto } from './dto/deliverable.dt
 export class DeliverablesController {
   constructor(private readonly deliverables: DeliverablesService) {}
 
+  @ApiOk(DeliverableListResponseDto, {
+    description: 'One page of deliverables, newest first, with display content',
+  })
+  @ApiErrors(400)
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/deliverables')
   list(
@@ -23,6 +29,7 @@ export class DeliverablesController {
     return this.deliverables.list(access.workspaceId, pageRequest(query));
   }
 
+  @ApiOk(DisplayedDeliverableDto, { status: 201, description: 'The deliverable, created' })
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/deliverables')
   create(
@@ -32,12 +39,25 @@ export class DeliverablesController {
     return this.deliverables.create(access.workspaceId, dto);
   }
 
+  @ApiOk(DisplayedDeliverableDto, { description: 'The deliverable with its display content' })
   @WorkspaceScoped('deliverable')
   @Get('deliverables/:id')
   get(@Param('id') id: string): Promise<DisplayedDeliverable> {
     return this.deliverables.get(id);
   }
 
+  @ApiOk(DisplayedDeliverableDto, {
+    status: 202,
+    description:
+      'Queued (the display queue, the default): what is stored now; the new result follows as deliverable.updated',
+  })
+  @ApiOk(DisplayedDeliverableDto, {
+    description: 'Transformed again, now (OPTIMIZATIONS=-display-queue: on the read path)',
+  })
+  @ApiErrors(
+    [429, 'Over the regenerate rate limit (RATE_LIMITED) or the daily AI quota (QUOTA_EXHAUSTED)'],
+    502,
+  )
   @WorkspaceScoped('deliverable')
   @RateLimit('regenerate')
   @Post('deliverables/:id/regenerate')
@@ -52,6 +72,7 @@ export class DeliverablesController {
     return deliverable;
   }
 
+  @ApiOk(DisplayedDeliverableDto, { description: 'The deliverable, updated' })
   @WorkspaceScoped('deliverable')
   @Patch('deliverables/:id')
   update(

@@ -14,6 +14,16 @@ import {
   Operator,
 } from '../auth/access.decorators.js';
 import { PerformanceService } from './performance.service.js';
+import { ApiOk } from '../../infra/http/openapi/responses.js';
+import {
+  CacheCleanupResponseDto,
+  CacheStatsResponseDto,
+  OptimizationsResponseDto,
+} from './performance.response.js';
+import {
+  PerformanceMetricsDto,
+  WorkspacesPerformanceMetricsDto,
+} from './performance-metrics.response.js';
 
 /**
  * Who sees what (docs/observability.md): the optimizations and limits in force are the
@@ -27,18 +37,27 @@ import { PerformanceService } from './performance.service.js';
 export class PerformanceController {
   constructor(private readonly performance: PerformanceService) {}
 
+  @ApiOk(OptimizationsResponseDto, {
+    description: 'The optimization switches and active rate limits',
+  })
   @Authenticated()
   @Get('optimizations')
   optimizations(): OptimizationsResponse {
     return this.performance.optimizations();
   }
 
+  @ApiOk(CacheStatsResponseDto, {
+    description: 'Hit rates per cache and the display-content counters (an operator’s)',
+  })
   @Operator()
   @Get('cache-stats')
   cacheStats(): Promise<CacheStatsResponse> {
     return this.performance.cacheStats();
   }
 
+  @ApiOk(CacheCleanupResponseDto, {
+    description: 'Expired in-process entries dropped (an operator’s)',
+  })
   @Operator()
   @Post('cache/cleanup')
   @HttpCode(200)
@@ -46,6 +65,10 @@ export class PerformanceController {
     return this.performance.cleanup();
   }
 
+  @ApiOk([PerformanceMetricsDto, WorkspacesPerformanceMetricsDto], {
+    description:
+      'An operator: every figure of this instance (scope instance); a member: figures about their own workspaces (scope workspaces)',
+  })
   @Authenticated()
   @Get('metrics')
   metrics(

@@ -5,6 +5,13 @@ import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';
 import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/access.decorators.js';
 import { QuotaQueryDto } from './dto/quota.dto.js';
 import { QuotaService } from './quota.service.js';
+import { ApiOk } from '../../infra/http/openapi/responses.js';
+import {
+  QuotaCheckDto,
+  QuotaNotificationsDto,
+  QuotaStatusDto,
+  QuotaUsageDto,
+} from './dto/quota.response.js';
 
 const scoped = () => WorkspaceScoped('workspace', { param: 'workspaceId', from: 'query' });
 
@@ -15,6 +22,7 @@ const scoped = () => WorkspaceScoped('workspace', { param: 'workspaceId', from: 
 export class QuotaController {
   constructor(private readonly quota: QuotaService) {}
 
+  @ApiOk(QuotaStatusDto, { description: 'Today’s AI calls and what is left' })
   @scoped()
   @RateLimit('quota-status')
   @Get('status')
@@ -25,6 +33,7 @@ export class QuotaController {
     return this.quota.status(access.workspaceId);
   }
 
+  @ApiOk(QuotaCheckDto, { description: 'Whether an AI call may go ahead now' })
   @scoped()
   @RateLimit('quota-check')
   @Get('check')
@@ -32,6 +41,7 @@ export class QuotaController {
     return this.quota.check(access.workspaceId);
   }
 
+  @ApiOk(QuotaUsageDto, { description: 'AI calls per day, the last 30 days' })
   @scoped()
   @RateLimit('quota-usage')
   @Get('usage')
@@ -39,6 +49,7 @@ export class QuotaController {
     return this.quota.usage(access.workspaceId);
   }
 
+  @ApiOk(QuotaNotificationsDto, { description: 'Thresholds passed' })
   @scoped()
   @RateLimit('quota-notifications')
   @Get('notifications')

@@ -18,6 +18,14 @@ import {
   UpdateThinkingProcessDto,
 } from './dto/thinking.dto.js';
 import { ThinkingService } from './thinking.service.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
+import {
+  AppendStepsResponseDto,
+  ThinkingProcessDto,
+  ThinkingProcessWithStepsPageDto,
+  ThinkingStepDto,
+  ThinkingStepPageDto,
+} from './dto/thinking.response.js';
 
 @ApiTags('thinking')
 @ApiBearerAuth()
@@ -25,6 +33,10 @@ import { ThinkingService } from './thinking.service.js';
 export class ThinkingController {
   constructor(private readonly thinking: ThinkingService) {}
 
+  @ApiOk(ThinkingProcessWithStepsPageDto, {
+    description: 'Recent processes, most recent first, each with its latest steps',
+  })
+  @ApiErrors(400)
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/thinking')
   listRecent(
@@ -34,6 +46,8 @@ export class ThinkingController {
     return this.thinking.listRecentWithSteps(access.workspaceId, query);
   }
 
+  @ApiOk(ThinkingProcessDto, { status: 201, description: 'The process, started' })
+  @ApiErrors([409, 'The agent is terminated (AGENT_TERMINATED)'])
   @WorkspaceScoped('workspace')
   @Post('workspaces/:id/thinking')
   start(
@@ -43,12 +57,15 @@ export class ThinkingController {
     return this.thinking.start(access.workspaceId, dto);
   }
 
+  @ApiOk(ThinkingProcessDto, { description: 'The process' })
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Get('thinking/:processId')
   get(@Param('processId') processId: string): Promise<ThinkingProcess> {
     return this.thinking.get(processId);
   }
 
+  @ApiOk(ThinkingProcessDto, { description: 'The process, updated' })
+  @ApiErrors([409, 'The process is closed (THINKING_PROCESS_CLOSED)'])
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Patch('thinking/:processId')
   update(
@@ -58,6 +75,8 @@ export class ThinkingController {
     return this.thinking.update(processId, dto);
   }
 
+  @ApiOk(ThinkingStepPageDto, { description: 'One page of the process’s steps' })
+  @ApiErrors(400)
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @Get('thinking/:processId/steps')
   listSteps(
@@ -67,6 +86,8 @@ export class ThinkingController {
     return this.thinking.listSteps(processId, pageRequest(query));
   }
 
+  @ApiOk(AppendStepsResponseDto, { status: 201, description: 'The steps, stored in one statement' })
+  @ApiErrors([409, 'The process is closed (THINKING_PROCESS_CLOSED)'])
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @RateLimit('ingest')
   @Post('thinking/:processId/steps/bulk')
@@ -78,6 +99,8 @@ export class ThinkingController {
     return { items: await this.thinking.appendSteps(access.workspaceId, processId, dto.steps) };
   }
 
+  @ApiOk(ThinkingStepDto, { status: 201, description: 'The step, appended' })
+  @ApiErrors([409, 'The process is closed (THINKING_PROCESS_CLOSED)'])
   @WorkspaceScoped('thinkingProcess', { param: 'processId' })
   @RateLimit('ingest')
   @Post('thinking/:processId/steps')

@@ -13,6 +13,12 @@ import {
 } from '../auth/access.decorators.js';
 import { AddMemberDto, CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
+import { ApiErrors, ApiNoContent, ApiOk } from '../../infra/http/openapi/responses.js';
+import {
+  WorkspaceDto,
+  WorkspaceForUserPageDto,
+  WorkspaceMemberDto,
+} from './dto/workspace.response.js';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -20,6 +26,8 @@ import { WorkspacesService } from './workspaces.service.js';
 export class WorkspacesController {
   constructor(private readonly workspaces: WorkspacesService) {}
 
+  @ApiOk(WorkspaceForUserPageDto, { description: 'The workspaces you belong to, with your role' })
+  @ApiErrors(400)
   @Authenticated()
   @Get()
   list(
@@ -29,18 +37,24 @@ export class WorkspacesController {
     return this.workspaces.listForUser(user.userId, pageRequest(query));
   }
 
+  @ApiOk(WorkspaceDto, { status: 201, description: 'The workspace, created; you own it' })
   @Authenticated()
   @Post()
   create(@CurrentUser() user: AuthContext, @Body() dto: CreateWorkspaceDto): Promise<Workspace> {
     return this.workspaces.create(user.userId, dto);
   }
 
+  @ApiOk(WorkspaceDto, {
+    description: 'The workspace (from the metadata cache)',
+    conditional: true,
+  })
   @WorkspaceScoped('workspace')
   @Get(':id')
   get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Workspace>> {
     return this.workspaces.get(access.workspaceId);
   }
 
+  @ApiOk(WorkspaceDto, { description: 'The workspace, updated' })
   @WorkspaceScoped('workspace', { ownerOnly: true })
   @Patch(':id')
   update(
@@ -50,6 +64,7 @@ export class WorkspacesController {
     return this.workspaces.update(access.workspaceId, dto);
   }
 
+  @ApiNoContent('Deleted, with everything in it')
   @WorkspaceScoped('workspace', { ownerOnly: true })
   @Delete(':id')
   @HttpCode(204)
@@ -57,6 +72,11 @@ export class WorkspacesController {
     return this.workspaces.delete(access.workspaceId);
   }
 
+  @ApiOk(WorkspaceMemberDto, { status: 201, description: 'The new member' })
+  @ApiErrors(
+    [404, 'No such workspace of yours, or no user with that email (USER_NOT_FOUND)'],
+    [409, 'Already a member (ALREADY_MEMBER)'],
+  )
   @WorkspaceScoped('workspace', { ownerOnly: true })
   @Post(':id/members')
   addMember(
