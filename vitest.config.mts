@@ -7,7 +7,7 @@ const contracts = {
 
 /**
  * The one test runner for the whole repo. Projects:
- * - unit: pure specs beside the code (no services).
+ * - unit: pure specs beside the code (no services), and the CI scripts' own.
  * - web: the web app's components, hooks and cache logic in jsdom (Testing Library); HTTP
  *   goes to a real local server the spec starts.
  * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
@@ -19,9 +19,15 @@ const contracts = {
 const measure = process.env.MEASURE === '1';
 export default defineConfig({
   test: {
-    // CI also writes a JSON report: tools/ci/check-test-report.mjs fails the run when no test ran.
+    // CI also writes a JSON report and per-project totals: tools/ci/check-test-report.mjs fails
+    // the run when no test ran, or when a project (a whole tier) ran none.
     reporters: process.env.CI
-      ? ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]]
+      ? [
+          'default',
+          ['json', { outputFile: 'tmp/vitest-report.json' }],
+          // per project: tools/ci/check-test-report.mjs fails the run when a tier ran no test.
+          ['./tools/ci/project-totals-reporter.mjs', { outputFile: 'tmp/vitest-projects.json' }],
+        ]
       : ['default'],
     projects: [
       {
@@ -30,7 +36,11 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           sequence: { groupOrder: 0 },
-          include: ['libs/*/src/**/*.spec.ts', 'apps/api/src/**/*.spec.ts'],
+          include: [
+            'libs/*/src/**/*.spec.ts',
+            'apps/api/src/**/*.spec.ts',
+            'tools/ci/**/*.spec.mjs',
+          ],
         },
       },
       {
