@@ -10,6 +10,7 @@ import { EmbeddedPostgres } from './infra/database/embedded-postgres.js';
 import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
+import { registerDraining, startDraining } from './infra/http/draining.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
@@ -47,6 +48,7 @@ export async function createApp(
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
   registerConditionalGet(app.getHttpAdapter().getInstance());
+  registerDraining(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useWebSocketAdapter(
@@ -140,6 +142,7 @@ export async function startServer(
         // Fastify closes idle keep-alive sockets once, at the start of close(); a socket
         // still busy then would hold close() open after its response. Keep sweeping.
         const server = app.getHttpServer();
+        startDraining(app.getHttpAdapter().getInstance());
         const sweep = setInterval(() => server.closeIdleConnections(), 100);
         try {
           await app.close();

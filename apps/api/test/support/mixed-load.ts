@@ -6,7 +6,7 @@
  * from the database after a fault and count what was lost.
  *
  * A user sticks to one instance and moves to the next one only after a network error (refused,
- * reset): what a client behind a health-checked balancer sees.
+ * reset) or a 503: what a client behind a health-checked balancer sees.
  */
 
 export type Operation = 'list' | 'lite' | 'dashboard' | 'workspace' | 'create';
@@ -20,6 +20,8 @@ export interface Outcome {
   ms: number;
   target: string;
   error?: string;
+  /** For `create`: the unique name of the agent it asked for. */
+  name?: string;
   /** The parsed JSON body of a non-2xx answer (its error format is what some tests check). */
   errorBody?: unknown;
 }
@@ -83,6 +85,11 @@ export class MixedLoad {
   readonly outcomes: Outcome[] = [];
   /** Ids of the agents whose creation was acknowledged with 201. */
   readonly acknowledgedIds: string[] = [];
+  /**
+   * Names of the agents whose creation got no 201 (an error status, a network error, a
+   * timeout): none of them may be in the database unless the test allows it.
+   */
+  readonly unacknowledgedNames: string[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
   private startedAt = 0;
@@ -127,7 +134,8 @@ export class MixedLoad {
       const op = this.schedule[step++ % this.schedule.length];
       const outcome = await this.request(op, targets[target]);
       this.outcomes.push(outcome);
-      if (outcome.status === 0 && outcome.error !== 'timeout') {
+      // Refused, reset, or 503 (an instance closing answers new requests so): try the next one.
+      if ((outcome.status === 0 && outcome.error !== 'timeout') || outcome.status === 503) {
         target = (target + 1) % targets.length;
       }
       if (thinkMs > 0) await sleep(thinkMs);
@@ -137,9 +145,10 @@ export class MixedLoad {
   private async request(op: Operation, base: string): Promise<Outcome> {
     const { token, workspaceId, requestTimeoutMs = 10_000 } = this.options;
     const ws = `/api/workspaces/${workspaceId}`;
+    const name = op === 'create' ? `Load agent ${++this.sequence}` : undefined;
     const [method, path, body] =
       op === 'create'
-        ? ['POST', `${ws}/agents`, { name: `Load agent ${++this.sequence}`, role: 'researcher' }]
+        ? ['POST', `${ws}/agents`, { name, role: 'researcher' }]
         : op === 'list'
           ? ['GET', `${ws}/agents`]
           : op === 'lite'
@@ -160,11 +169,12 @@ export class MixedLoad {
       });
       const text = await res.text();
       const ms = performance.now() - started;
-      const outcome: Outcome = { op, status: res.status, at, ms, target: base };
+      const outcome: Outcome = { op, status: res.status, at, ms, target: base, name };
       if (res.ok && op === 'create') {
         this.acknowledgedIds.push((JSON.parse(text) as { id: string }).id);
       } else if (!res.ok) {
         outcome.errorBody = parseJson(text);
+        if (name) this.unacknowledgedNames.push(name);
       }
       return outcome;
     } catch (error) {
@@ -176,7 +186,8 @@ export class MixedLoad {
           : error instanceof Error
             ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
             : String(error);
-      return { op, status: 0, at, ms, target: base, error: message };
+      if (name) this.unacknowledgedNames.push(name);
+      return { op, status: 0, at, ms, target: base, error: message, name };
     }
   }
 }
