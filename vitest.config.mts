@@ -13,6 +13,7 @@ const contracts = {
  * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
  *   each file on its own database cloned from a migrated template, through the real HTTP server.
  * - e2e: the built app in a real Chromium.
+ * - soak: 100 simulated users on the built API for RELIABILITY_SOAK_SECONDS (45 s by default), alone.
  * - measure: simulations that produce a page's figures (minutes each), only with MEASURE=1:
  *   `npm run measure:goal-monitor`. Not part of `npm test`.
  */
@@ -81,6 +82,22 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The soak test runs alone, after every other tier: its p95 compares the start of the
+        // run with the end, which a neighbouring test file's load would blur.
+        resolve: { alias: contracts },
+        test: {
+          name: 'soak',
+          environment: 'node',
+          sequence: { groupOrder: 3 },
+          include: ['apps/api/test/soak/**/*.soak.ts'],
+          globalSetup: ['apps/api/test/support/global-setup.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 20 * 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       ...(measure
         ? [
             {
@@ -88,7 +105,7 @@ export default defineConfig({
               test: {
                 name: 'measure',
                 environment: 'node',
-                sequence: { groupOrder: 3 },
+                sequence: { groupOrder: 4 },
                 include: ['apps/api/test/measure/**/*.measure.ts'],
                 globalSetup: ['apps/api/test/support/global-setup.ts'],
                 pool: 'forks' as const,

@@ -9,7 +9,7 @@
  * reset) or a 503: what a client behind a health-checked balancer sees.
  */
 
-export type Operation = 'list' | 'lite' | 'dashboard' | 'workspace' | 'create';
+export type Operation = 'list' | 'lite' | 'dashboard' | 'workspace' | 'create' | 'rename';
 
 export interface Outcome {
   op: Operation;
@@ -38,6 +38,8 @@ export interface MixedLoadOptions {
   requestTimeoutMs?: number;
   /** Relative weights; the default is mostly reads, one request in five a write. */
   weights?: Partial<Record<Operation, number>>;
+  /** Agents that `rename` PATCHes in turn (a write that does not grow the data). */
+  agentIds?: readonly string[];
 }
 
 const DEFAULT_WEIGHTS: Record<Operation, number> = {
@@ -46,6 +48,7 @@ const DEFAULT_WEIGHTS: Record<Operation, number> = {
   dashboard: 2,
   workspace: 1,
   create: 2,
+  rename: 0,
 };
 
 export interface LoadSummary {
@@ -146,16 +149,23 @@ export class MixedLoad {
     const { token, workspaceId, requestTimeoutMs = 10_000 } = this.options;
     const ws = `/api/workspaces/${workspaceId}`;
     const name = op === 'create' ? `Load agent ${++this.sequence}` : undefined;
+    const agentIds = this.options.agentIds ?? [];
     const [method, path, body] =
       op === 'create'
         ? ['POST', `${ws}/agents`, { name, role: 'researcher' }]
-        : op === 'list'
-          ? ['GET', `${ws}/agents`]
-          : op === 'lite'
-            ? ['GET', `${ws}/agents?view=lite`]
-            : op === 'dashboard'
-              ? ['GET', `${ws}/dashboard`]
-              : ['GET', ws];
+        : op === 'rename'
+          ? [
+              'PATCH',
+              `/api/agents/${agentIds[this.sequence++ % agentIds.length]}`,
+              { name: `Renamed ${this.sequence}` },
+            ]
+          : op === 'list'
+            ? ['GET', `${ws}/agents`]
+            : op === 'lite'
+              ? ['GET', `${ws}/agents?view=lite`]
+              : op === 'dashboard'
+                ? ['GET', `${ws}/dashboard`]
+                : ['GET', ws];
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body) headers['content-type'] = 'application/json';
     const at = this.now();
