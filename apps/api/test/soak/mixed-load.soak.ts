@@ -10,7 +10,7 @@ import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
  * Soak: 100 simulated users on the mixed workload against one built API process for
  * RELIABILITY_SOAK_SECONDS (45 s in CI, whose tests stay under a minute each; 600 for the
  * issue's 10 minutes). Error rate, p95 at the start and the end, heap and RSS over the run
- * (the process reports its own after a full GC, through test/support/memory-probe.cjs), and the pool's waiting
+ * (the process reports its own after a full GC, through test/support/memory-probe.js), and the pool's waiting
  * queue sampled every second. The figures go to docs/reliability.md.
  */
 
@@ -22,7 +22,7 @@ const WARMUP_MS = 5_000;
 /** The windows compared: the first and the last minute, or a quarter of a short run. */
 const WINDOW_MS = Math.min(60_000, Math.floor((SECONDS * 1000 - WARMUP_MS) / 4));
 const JWT_SECRET = 'soak-secret-at-least-32-characters-long!';
-const PROBE = join(__dirname, '../support/memory-probe.cjs');
+const PROBE = join(__dirname, '../support/memory-probe.js');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

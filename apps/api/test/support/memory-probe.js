@@ -3,8 +3,10 @@
 // on) and prints the heap still in use and the RSS, so the test reads what the process keeps,
 // not how far its young generation happened to fill. Not part of the app.
 const everyMs = Number(process.env.MEMORY_PROBE_MS || 1000);
-setInterval(() => {
-  if (typeof global.gc === 'function') global.gc();
-  const { heapUsed, rss } = process.memoryUsage();
-  process.stdout.write(`[memory-probe] heapUsed=${heapUsed} rss=${rss}\n`);
-}, everyMs).unref();
+globalThis
+  .setInterval(() => {
+    if (typeof globalThis.gc === 'function') globalThis.gc();
+    const { heapUsed, rss } = process.memoryUsage();
+    process.stdout.write(`[memory-probe] heapUsed=${heapUsed} rss=${rss}\n`);
+  }, everyMs)
+  .unref();
