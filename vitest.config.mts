@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const contracts = {
   '@orch/contracts': new URL('./libs/contracts/src/index.ts', import.meta.url).pathname,
@@ -13,7 +13,7 @@ const contracts = {
  * - api: integration tests against a real Postgres (embedded unless DATABASE_URL is set),
  *   each file on its own database cloned from a migrated template, through the real HTTP server.
  * - e2e: the built app in a real Chromium.
- * - soak: 100 simulated users on the built API for RELIABILITY_SOAK_SECONDS (45 s by default), alone.
+ * - reliability: faults under load and the soak (docs/reliability.md), one file at a time.
  * - measure: simulations that produce a page's figures (minutes each), only with MEASURE=1:
  *   `npm run measure:goal-monitor`. Not part of `npm test`.
  */
@@ -62,6 +62,7 @@ export default defineConfig({
           environment: 'node',
           sequence: { groupOrder: 1 },
           include: ['apps/api/test/**/*.spec.ts'],
+          exclude: [...configDefaults.exclude, 'apps/api/test/reliability/**'],
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           pool: 'forks',
           maxWorkers: 2,
@@ -83,14 +84,15 @@ export default defineConfig({
         },
       },
       {
-        // The soak test runs alone, after every other tier: its p95 compares the start of the
-        // run with the end, which a neighbouring test file's load would blur.
+        // Faults and the soak under load, one file at a time after every other tier: each
+        // drives a load that would slow a neighbouring file, and the soak compares the start
+        // of its run with the end, which a neighbour's load would blur.
         resolve: { alias: contracts },
         test: {
-          name: 'soak',
+          name: 'reliability',
           environment: 'node',
           sequence: { groupOrder: 3 },
-          include: ['apps/api/test/soak/**/*.soak.ts'],
+          include: ['apps/api/test/reliability/**/*.spec.ts'],
           globalSetup: ['apps/api/test/support/global-setup.ts'],
           pool: 'forks',
           fileParallelism: false,

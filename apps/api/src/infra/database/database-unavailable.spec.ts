@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
@@ -25,6 +25,10 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(withCode('connection failure', '08006'))).toBe(true);
     const aggregate = Object.assign(new AggregateError([withCode('x', 'ECONNREFUSED')], ''), {});
     expect(isDatabaseUnavailable(aggregate)).toBe(true);
+  });
+
+  it('takes a query runner TypeORM released on a connection error for a lost connection', () => {
+    expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
   });
 
   it('looks inside TypeORM’s QueryFailedError and a cause chain', () => {

@@ -10,6 +10,12 @@
  * starting up or shutting down), a cut connection is an Error whose message pg fixes
  * ("Connection terminated unexpectedly"), and TypeORM wraps query errors in QueryFailedError
  * (`driverError`). All of those are looked at, down the `cause` chain.
+ *
+ * One more: TypeORM's postgres query runner releases itself when its connection emits `error`
+ * (PostgresQueryRunner: `on('error', releasePostgresConnection)`), so a transaction whose
+ * connection died between two statements fails with QueryRunnerAlreadyReleasedError and the
+ * original cause is gone. The app never uses a runner after releasing it on purpose (every
+ * transaction goes through `DataSource.transaction`), so that error means a lost connection.
  */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -41,6 +47,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       cause?: unknown;
       errors?: unknown;
     };
+    if ((current as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code))) return true;
     if (typeof code === 'string' && /^08[0-9A-Z]{3}$/.test(code)) return true;
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;

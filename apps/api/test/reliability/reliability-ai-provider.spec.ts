@@ -20,8 +20,11 @@ const AI_TIMEOUT_MS = 800;
 const PHASE_MS = LONG ? 10_000 : 1_500;
 const READERS = 6;
 const DELIVERABLES = 6;
-/** The list's own latency on a loaded 2-core box, on top of the provider deadline. */
-const READ_BUDGET_MS = AI_TIMEOUT_MS + 1_500;
+/**
+ * A read may take the provider deadline on top of its usual latency, measured in the same run
+ * while the provider is healthy (a shared CI box is slower some minutes than others).
+ */
+const readBudgetMs = (usualMaxMs: number) => AI_TIMEOUT_MS + usualMaxMs + 500;
 
 /** Markdown an agent might write: HTML in it must not survive into the display form. */
 const EVIL_MARKDOWN = [
@@ -159,9 +162,10 @@ describe('the AI provider hanging, failing and answering garbage under load', ()
 
     // Every phase was exercised (the provider was asked) and every read answered in time.
     for (const n of Object.values(calls)) expect(n).toBeGreaterThan(0);
+    const budget = readBudgetMs(stats.healthy.maxMs);
     for (const r of reads) {
       expect(r.status).toBe(200);
-      expect(r.ms, `${r.phase}: a read took ${Math.round(r.ms)} ms`).toBeLessThan(READ_BUDGET_MS);
+      expect(r.ms, `${r.phase}: a read took ${Math.round(r.ms)} ms`).toBeLessThan(budget);
       expect(r.items).toHaveLength(DELIVERABLES);
     }
     for (const s of Object.values(stats)) expect(s.reads).toBeGreaterThanOrEqual(READERS);
