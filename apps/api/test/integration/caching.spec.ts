@@ -729,10 +729,9 @@ describe('with a Redis tier (REDIS_URL), in-process, every TTL 1 s', () => {
     expect(ttl).toBeLessThanOrEqual(1000);
   });
 
-  it('does not serve a value stored before a write once its tag key has expired and restarted', async () => {
-    // A tag's generation lives in a Redis key that expires 4 x the longest TTL after its last
-    // bump. When it expires the generation falls back to 0 and the next writes count up again
-    // from there, so a value stored late under generation 1 matches again after one more write.
+  it('keeps tag keys without a TTL: a value stored under an old generation never matches again', async () => {
+    // A tag's generation lives in a Redis key that never expires: an expired one would restart
+    // at 0, and the next writes would count up to a generation an old value was stored under.
     const ws = await factory(t.api).workspace(owner, 'Name 0');
     const w = `/api/workspaces/${ws.id}`;
     const tagKey = `orch:cache:tag:ws:${ws.id}`;
@@ -740,21 +739,29 @@ describe('with a Redis tier (REDIS_URL), in-process, every TTL 1 s', () => {
 
     ok(await t.api.patch(w, { name: 'Name 1' }, { token: owner.token })); // generation 1
     expect(await redis.command('GET', tagKey)).toBe('1');
-    // Today the tag key expires 4 s (4 x the longest TTL) after the bump: wait until less than
-    // 600 ms are left, then store a value (1 s TTL) under generation 1.
-    await waitFor('the tag key to have < 600 ms left', async () => (await pttl(tagKey)) < 600);
+    expect(await pttl(tagKey)).toBe(-1); // -1: the key exists and has no TTL
     expect(ok(await t.api.get<Workspace>(w, { token: owner.token })).name).toBe('Name 1');
     const [valueKey] = await redis.keys(`orch:cache:v:workspace:*${ws.id}`);
     expect(valueKey).toBeDefined();
-    // Whichever goes first: today the tag key (the value has ~400 ms left then); once tag keys
-    // live at least as long as the values stored under them, the value.
+    const valueTtl = await pttl(valueKey);
+    expect(valueTtl).toBeGreaterThan(0);
+    expect(valueTtl).toBeLessThanOrEqual(1000);
+
+    // The value (1 s TTL) expires; the tag key outlives it, generation unchanged.
     const exists = async (key: string) => (await redis.command('EXISTS', key)) === 1;
     await waitFor(
-      'the tag key or the value to expire',
-      async () => !(await exists(tagKey)) || !(await exists(valueKey)),
+      'the value stored under generation 1 to expire',
+      async () => !(await exists(valueKey)),
     );
+    expect(await pttl(tagKey)).toBe(-1);
+    expect(await redis.command('GET', tagKey)).toBe('1');
 
-    ok(await t.api.patch(w, { name: 'Name 2' }, { token: owner.token })); // generation 1 again
+    // Store a value under generation 1 again, then write: the generation moves on to 2 and
+    // the value stored under 1 is not served, from either tier.
+    expect(ok(await t.api.get<Workspace>(w, { token: owner.token })).name).toBe('Name 1');
+    ok(await t.api.patch(w, { name: 'Name 2' }, { token: owner.token }));
+    expect(await redis.command('GET', tagKey)).toBe('2');
+    expect(await pttl(tagKey)).toBe(-1);
     expect(ok(await t.api.get<Workspace>(w, { token: owner.token })).name).toBe('Name 2');
   });
 });

@@ -245,31 +245,52 @@ describe('realtime across two API processes sharing Redis', () => {
     });
     await expectRejected(await connect(a, ws.id), 'workspace_limit', PER_WORKSPACE);
 
-    const killedAt = performance.now();
+    // B's hash as it was when B died: read its TTL and take it away in one step, right after
+    // the kill, so the test (not the scheduler) decides how long the dead instance's slots live.
+    const hashOfB = `orch:ws:instance:${sb.instanceId}`;
     process.kill(b.pid, 'SIGKILL');
+    const ttlAtKill = Number(
+      await redis.command(
+        'EVAL',
+        "local t = redis.call('PTTL', KEYS[1]); redis.call('PERSIST', KEYS[1]); return t",
+        1,
+        hashOfB,
+      ),
+    );
+    // B refreshed it with the configured TTL (-2 would mean it was already gone, -1 no TTL).
+    expect(ttlAtKill).toBeGreaterThan(0);
+    expect(ttlAtKill).toBeLessThanOrEqual(TTL_MS);
     const exit = await b.stop(5_000);
     expect(exit.signal).toBe('SIGKILL');
     for (const client of onB) {
       expect(await client.waitForDisconnect()).toMatch(/^transport (close|error)$/);
     }
 
-    // Until the hash expires, B's slots still count...
-    const early = await statsOf(a.api, owner);
-    if (performance.now() - killedAt < TTL_MS - REFRESH_MS - 200) {
-      expect(early.total).toBe(5);
-    }
-    // ...then they are gone: within the TTL after B's last refresh, i.e. at most TTL after the kill.
+    // While B's hash lives, B's slots still count, also past the TTL B would have given it:
+    // A counts from the hashes in Redis, not from a clock of its own.
+    await sleep(TTL_MS);
+    expect(await statsOf(a.api, owner)).toMatchObject({
+      local: 2,
+      total: 5,
+      perWorkspace: { [ws.id]: 3, [ws2.id]: 2 },
+    });
+    await expectRejected(await connect(a, ws.id), 'workspace_limit', PER_WORKSPACE);
+
+    // Give the hash back the TTL B gave it; once it expires B's slots are gone, within the
+    // limiter's refresh interval.
+    expect(await redis.command('PEXPIRE', hashOfB, TTL_MS)).toBe(1);
+    const expiresFrom = performance.now();
     let freedAfter = Number.NaN;
     await vi.waitFor(
       async () => {
         const s = await statsOf(a.api, owner);
-        freedAfter = performance.now() - killedAt;
+        freedAfter = performance.now() - expiresFrom;
         expect(s).toMatchObject({ local: 2, total: 2, perWorkspace: { [ws.id]: 2 } });
         expect(s.perWorkspace[ws2.id]).toBeUndefined();
       },
       { timeout: TTL_MS + REFRESH_MS + 2_000, interval: 50 },
     );
-    expect(freedAfter).toBeGreaterThan(TTL_MS - REFRESH_MS - 300);
+    expect(freedAfter).toBeGreaterThan(TTL_MS - 300);
     expect(freedAfter).toBeLessThan(TTL_MS + REFRESH_MS + 1_000);
 
     // A accepts the workspace's third connection again, and forgets the dead instance.

@@ -22,5 +22,6 @@ export const CODE_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.QuotaExhausted]: 429,
   [ErrorCode.TransformFailed]: 502,
+  [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.Internal]: 500,
 };

@@ -10,6 +10,7 @@ import { ErrorCode, type ErrorResponse, type FieldError } from '@orch/contracts'
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainException } from '../../core/domain.exception.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { CODE_STATUS } from './error-status.js';
 
 const REASON: Record<number, string> = {
@@ -46,6 +47,9 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; messag
   '22008': { status: 400, code: ErrorCode.ValidationFailed, message: 'A date is out of range' },
 };
 
+/** How long a client should wait before retrying a 503 (the database was unreachable). */
+const RETRY_AFTER_SECONDS = 1;
+
 /**
  * The one place where errors become HTTP: every body has the contract's
  * `{ statusCode, error, message, code?, details? }` shape.
@@ -58,7 +62,11 @@ export class ErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.code === ErrorCode.ServiceUnavailable) {
+      // An outage fails every request the same way: one line each, no stack.
+      this.logger.warn(`database unavailable: ${describe(exception)}`);
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (body.statusCode >= 500) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
@@ -98,6 +106,13 @@ export class ErrorFilter implements ExceptionFilter {
       const known = sqlState ? PG_CLIENT_ERRORS[sqlState] : undefined;
       if (known) return errorBody(known.status, known.message, known.code);
     }
+    if (isDatabaseUnavailable(exception)) {
+      return errorBody(
+        503,
+        'The database is unavailable; try again shortly',
+        ErrorCode.ServiceUnavailable,
+      );
+    }
     // Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
     const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
@@ -106,6 +121,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return errorBody(500, 'Something went wrong on our side', ErrorCode.Internal);
   }
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
 }
 
 export function errorBody(
