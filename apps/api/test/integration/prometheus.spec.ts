@@ -1,4 +1,6 @@
+import type { PerformanceMetrics } from '@orch/contracts';
 import type { PrometheusFamily } from 'parse-prometheus-text-format';
+import { operatorToken } from '../support/operator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factory, type TestUser } from '../support/factories.js';
 import { spawnSync } from 'node:child_process';
@@ -56,12 +58,12 @@ describe('GET /metrics', () => {
         RATE_LIMIT_ANONYMOUS_PER_MIN: '2',
       },
     });
-    owner = await factory(t.api).user(); // anonymous 1 of 2
+    await operatorToken(t.api); // anonymous 1 of 2 (the registration)
+    owner = await factory(t.api).user(); // anonymous 2 of 2
     wsId = (await factory(t.api).workspace(owner)).id;
     for (let i = 0; i < 3; i++) {
       expect((await t.api.get(`/api/workspaces/${wsId}`, { token: owner.token })).status).toBe(200);
     }
-    expect((await t.api.get('/api/auth/me')).status).toBe(401); // anonymous 2 of 2
     expect((await t.api.get('/api/auth/me')).status).toBe(429); // over: one 429
   });
   afterAll(() => t?.close());
@@ -118,6 +120,14 @@ describe('GET /metrics', () => {
       2,
     );
     expect(value(families.get('db_pool_max'), {})).toBe(5);
+  });
+
+  it('reports the same 429s by tier at /api/performance/metrics', async () => {
+    const res = await t.api.get<PerformanceMetrics>('/api/performance/metrics', {
+      token: await operatorToken(t.api),
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.rateLimited).toMatchObject({ anonymous: 1, user: 0 });
   });
 });
 
