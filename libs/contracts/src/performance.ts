@@ -115,6 +115,8 @@ export interface PerformanceMetrics {
   database: DatabaseMetrics;
   realtime: RealtimeStats;
   goalMonitor: GoalMonitorStats;
+  /** Requests this instance answered 429, by rate-limit tier, since start. */
+  rateLimited: Record<string, number>;
   /** Figures other modules contribute (their name -> their figures), see docs/observability.md. */
   modules: Record<string, JsonValue>;
 }

@@ -1,7 +1,19 @@
+import type { PerformanceMetrics } from '@orch/contracts';
 import type { PrometheusFamily } from 'parse-prometheus-text-format';
+import { operatorToken } from '../support/operator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factory, type TestUser } from '../support/factories.js';
-import { promtoolFindings, sample, scrape, TEST_METRICS_TOKEN } from '../support/prometheus.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  metricNamesIn,
+  promtoolFindings,
+  sample,
+  scrape,
+  TEST_METRICS_TOKEN,
+} from '../support/prometheus.js';
+import { repoRoot } from '../support/spawn-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Every family GET /metrics must hold (issue #14), with its Prometheus type. */
@@ -46,12 +58,12 @@ describe('GET /metrics', () => {
         RATE_LIMIT_ANONYMOUS_PER_MIN: '2',
       },
     });
-    owner = await factory(t.api).user(); // anonymous 1 of 2
+    await operatorToken(t.api); // anonymous 1 of 2 (the registration)
+    owner = await factory(t.api).user(); // anonymous 2 of 2
     wsId = (await factory(t.api).workspace(owner)).id;
     for (let i = 0; i < 3; i++) {
       expect((await t.api.get(`/api/workspaces/${wsId}`, { token: owner.token })).status).toBe(200);
     }
-    expect((await t.api.get('/api/auth/me')).status).toBe(401); // anonymous 2 of 2
     expect((await t.api.get('/api/auth/me')).status).toBe(429); // over: one 429
   });
   afterAll(() => t?.close());
@@ -108,6 +120,70 @@ describe('GET /metrics', () => {
       2,
     );
     expect(value(families.get('db_pool_max'), {})).toBe(5);
+  });
+
+  it('reports the same 429s by tier at /api/performance/metrics', async () => {
+    const res = await t.api.get<PerformanceMetrics>('/api/performance/metrics', {
+      token: await operatorToken(t.api),
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.rateLimited).toMatchObject({ anonymous: 1, user: 0 });
+  });
+});
+
+/** Every `expr` of the Grafana dashboard and the alert rules in deploy/. */
+function deployedExpressions(): { where: string; expr: string }[] {
+  const dashboard = JSON.parse(
+    readFileSync(join(repoRoot, 'deploy/grafana/dashboards/orchestrator.json'), 'utf8'),
+  ) as { panels: { title: string; targets: { expr: string }[] }[] };
+  const fromDashboard = dashboard.panels.flatMap((p) =>
+    p.targets.map((target) => ({ where: `dashboard: ${p.title}`, expr: target.expr })),
+  );
+  const rules = readFileSync(join(repoRoot, 'deploy/prometheus/alerts.yml'), 'utf8');
+  const fromRules = [...rules.matchAll(/^\s*expr:\s*(.+)$/gm)].map((m) => ({
+    where: 'alerts.yml',
+    expr: m[1]!.trim(),
+  }));
+  return [...fromDashboard, ...fromRules];
+}
+
+describe('the dashboard and the alert rules (deploy/)', () => {
+  it('pass promtool check rules', () => {
+    const run = spawnSync('promtool', ['check', 'rules', 'deploy/prometheus/alerts.yml'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(run.error).toBeUndefined();
+    expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS: 6 rules found');
+    expect(run.status).toBe(0);
+  });
+
+  it('query only metrics that GET /metrics exposes', async () => {
+    const t = await startTestApp({ env: { METRICS_TOKEN: TEST_METRICS_TOKEN } });
+    try {
+      await t.api.get('/api/health'); // so the HTTP histograms have a series
+      const { text } = await scrape(t.api);
+      const exposed = new Set(
+        text
+          .split('\n')
+          .filter((line) => line !== '' && !line.startsWith('#'))
+          .map((line) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)![0]),
+      );
+      const expressions = deployedExpressions();
+      expect(expressions.length).toBeGreaterThanOrEqual(18);
+      const missing = expressions.flatMap(({ where, expr }) =>
+        metricNamesIn(expr)
+          .filter((name) => !exposed.has(name))
+          .map((name) => `${where}: ${name}`),
+      );
+      expect(missing).toEqual([]);
+      // The parser is not vacuous: it finds the names in a known expression.
+      expect(metricNamesIn(expressions.find((e) => e.where === 'alerts.yml')!.expr)).toEqual([
+        'http_request_duration_seconds_bucket',
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

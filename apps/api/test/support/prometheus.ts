@@ -51,3 +51,26 @@ export function sample(text: string, name: string, labels: Record<string, string
   }
   return NaN;
 }
+
+/** PromQL words that are not metric names: functions, aggregations and keywords. */
+const PROMQL_WORDS = new Set(
+  'sum avg min max count rate irate increase histogram_quantile by without on ignoring group_left group_right and or unless bool topk bottomk clamp_min clamp_max abs vector time offset'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The metric names a PromQL expression reads: every identifier outside label matchers,
+ * grouping lists, ranges and strings that is not a PromQL word.
+ */
+export function metricNamesIn(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
+    .replace(/(^|[^a-zA-Z0-9_:])\d+(\.\d+)?(e[+-]?\d+)?/gi, '$1 ');
+  return [...bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)]
+    .map((m) => m[0])
+    .filter((word) => !PROMQL_WORDS.has(word) && !/^\d/.test(word));
+}

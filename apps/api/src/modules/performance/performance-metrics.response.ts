@@ -13,6 +13,7 @@ import type {
 } from '@orch/contracts';
 import { sameKeys } from '../../infra/http/openapi/contract-shape.js';
 import {
+  countsBy,
   DatabaseMetricsDto,
   GoalMonitorStatsDto,
   int,
@@ -105,6 +106,8 @@ export class PerformanceMetricsDto implements PerformanceMetrics {
   realtime!: RealtimeStats;
   @ApiProperty({ type: GoalMonitorStatsDto })
   goalMonitor!: GoalMonitorStats;
+  @countsBy('Requests this instance answered 429, by rate-limit tier, since start')
+  rateLimited!: Record<string, number>;
   @figures('Figures other modules contribute, by module name')
   modules!: Record<string, JsonValue>;
 }

@@ -18,6 +18,7 @@ import { FigureProviders } from '../../infra/metrics/figure-providers.js';
 import { HttpRouteMetrics } from '../../infra/metrics/http-metrics.js';
 import { ProcessMetrics } from '../../infra/metrics/process-metrics.js';
 import { Optimizations } from '../../infra/optimizations/optimizations.js';
+import { RateLimitCounters } from '../../infra/throttling/rate-limit-counters.js';
 import { DomainException } from '../../core/domain.exception.js';
 import { ErrorCode } from '@orch/contracts';
 import { Operators } from '../auth/operators.js';
@@ -41,6 +42,7 @@ export class PerformanceService {
     private readonly workspaces: WorkspacesService,
     private readonly http: HttpRouteMetrics,
     private readonly process: ProcessMetrics,
+    private readonly rateLimits: RateLimitCounters,
   ) {}
 
   async cacheStats(): Promise<CacheStatsResponse> {
@@ -86,6 +88,7 @@ export class PerformanceService {
       database: this.queries.metrics(),
       realtime: await this.realtime.stats(),
       goalMonitor: await this.goalMonitor.stats(),
+      rateLimited: { ...this.rateLimits.limited },
       modules: await this.figures.instance(),
     };
   }

@@ -10,8 +10,8 @@ import { TimeAgo } from '../../../components/time-ago';
 import { useCacheStats, useMetrics, useOptimizations } from '../api/get-performance';
 import { AiSavingsSection, CacheSection } from './cache-section';
 import { DatabaseSection } from './database-section';
-import { duration } from './format';
-import { NotServed } from './not-served';
+import { count, duration } from './format';
+import { Stat } from '../../../components/stat';
 import { OptimizationsSection } from './optimizations-section';
 import { RealtimeSection } from './realtime-section';
 import { RoutesSection } from './routes-section';
@@ -163,10 +163,15 @@ function InstancePerformance() {
         </Section>
       </div>
       <Section id="perf-429" title="Rate-limited requests (429)">
-        <NotServed
-          figure="429s by tier"
-          source="The limits in force are listed under Optimizations."
-        />
+        <Loaded query={metrics} what="the rate-limit figures">
+          {(data) => (
+            <dl className="stats" data-testid="perf-429">
+              {Object.entries(data.rateLimited).map(([tier, n]) => (
+                <Stat key={tier} label={tier} value={count(n)} />
+              ))}
+            </dl>
+          )}
+        </Loaded>
       </Section>
     </div>
   );
