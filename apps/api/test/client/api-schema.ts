@@ -507,6 +507,7 @@ export interface components {
       | 'RATE_LIMITED'
       | 'TRANSFORM_FAILED'
       | 'QUOTA_EXHAUSTED'
+      | 'SERVICE_UNAVAILABLE'
       | 'INTERNAL';
     FieldError: {
       /**
@@ -767,7 +768,7 @@ export interface components {
       outline: string[];
     };
     /**
-     * @description `ready`: `displayContent` is current; `pending`: not (yet) transformed: show `content`
+     * @description `ready`: `displayContent` is current; `pending`: not (yet) transformed for the current content: show `fallbackHtml` until a `deliverable.updated` push brings it
      * @enum {string}
      */
     DisplayStatus: 'ready' | 'pending';
@@ -815,10 +816,15 @@ export interface components {
       /** @description null while `displayStatus` is not `ready` */
       displayContent: components['schemas']['DisplayContent'] | null;
       /**
-       * @description `ready`: `displayContent` is current; `pending`: not (yet) transformed: show `content`
+       * @description `ready`: `displayContent` is current; `pending`: not (yet) transformed for the current content: show `fallbackHtml` until a `deliverable.updated` push brings it
        * @example ready
        */
       displayStatus: components['schemas']['DisplayStatus'];
+      /**
+       * @description While `pending`: the markdown rendered locally (no AI) to sanitised HTML, safe to show meanwhile; null when `ready`
+       * @example null
+       */
+      fallbackHtml: string | null;
     };
     /** @description What serving this list cost */
     DisplayCacheSummary: {
@@ -828,10 +834,15 @@ export interface components {
        */
       cached: number;
       /**
-       * @description Transformations run
-       * @example 1
+       * @description Transformed while the request waited (always 0 with the display queue)
+       * @example 0
        */
       transformed: number;
+      /**
+       * @description Served `pending` with their fallback: made behind the read, or failed
+       * @example 1
+       */
+      pending: number;
       /**
        * @description AI calls avoided
        * @example 19
@@ -1194,7 +1205,13 @@ export interface components {
     };
     /** @enum {string} */
     OptimizationName:
-      'batching' | 'workspace-cache' | 'response-cache' | 'display-cache' | 'goal-monitor-backoff';
+      | 'batching'
+      | 'workspace-cache'
+      | 'response-cache'
+      | 'display-cache'
+      | 'display-queue'
+      | 'goal-monitor-backoff'
+      | 'compression';
     OptimizationState: {
       /** @example response-cache */
       name: components['schemas']['OptimizationName'];
@@ -1227,6 +1244,27 @@ export interface components {
       maxEntries: number;
       ttlSeconds: number;
     };
+    /** @description Backpressure of the display queue (docs/display-content.md) */
+    DisplayQueueStats: {
+      /** @description Jobs waiting or running, every instance’s */
+      depth: number;
+      /** @description Jobs due now and not leased */
+      due: number;
+      /** @description Jobs a worker holds now */
+      running: number;
+      /** @description Jobs waiting for their workspace’s next quota day */
+      quotaBlocked: number;
+      /** @description Jobs waiting to retry after failed attempts */
+      failing: number;
+      /** @description Age of the oldest job, seconds */
+      oldestJobAgeSeconds: number;
+      /** @description This instance: transformations finished in the last 60 s */
+      transformsLastMinute: number;
+      /** @description This instance: busy worker slots */
+      workersBusy: number;
+      /** @description AI_CONCURRENCY */
+      concurrency: number;
+    };
     DisplayContentStats: {
       /** @example local */
       provider: string;
@@ -1238,6 +1276,8 @@ export interface components {
       failures: number;
       quotaBlocked: number;
       estimatedCostSavedUsd: number;
+      /** @description null when display-queue is off */
+      queue: components['schemas']['DisplayQueueStats'] | null;
     };
     CacheStatsResponse: {
       /**
@@ -1257,6 +1297,50 @@ export interface components {
         [key: string]: number;
       };
       total: number;
+    };
+    /** @description One route template and method since start */
+    RouteMetrics: {
+      /** @example GET */
+      method: string;
+      /**
+       * @description The template, never the raw URL
+       * @example /api/agents/:id
+       */
+      route: string;
+      count: number;
+      /** @description 5xx answers */
+      errors: number;
+      /** @description 4xx answers */
+      clientErrors: number;
+      meanMs: number;
+      p50Ms: number;
+      p95Ms: number;
+      p99Ms: number;
+      maxMs: number;
+      /** @description Database round trips per request, on average */
+      meanDbQueries: number;
+    };
+    HttpMetrics: {
+      requests: number;
+      errors: number;
+      routes: components['schemas']['RouteMetrics'][];
+      /** @description The 10 with the highest p95 */
+      slowestRoutes: components['schemas']['RouteMetrics'][];
+    };
+    EventLoopLagDto: {
+      p50: number;
+      p99: number;
+      max: number;
+    };
+    ProcessMetrics: {
+      rssBytes: number;
+      heapUsedBytes: number;
+      heapTotalBytes: number;
+      eventLoopLagMs: components['schemas']['EventLoopLagDto'];
+      /** @description Startup steps, ms */
+      startup: {
+        [key: string]: number;
+      };
     };
     PoolStats: {
       max: number;
@@ -1348,11 +1432,40 @@ export interface components {
       polls: number;
       intervals: components['schemas']['GoalMonitorInterval'][];
     };
+    /** @description An operator’s view: the whole instance */
     PerformanceMetrics: {
+      /** @enum {string} */
+      scope: 'instance';
       uptimeSeconds: number;
+      http: components['schemas']['HttpMetrics'];
+      process: components['schemas']['ProcessMetrics'];
       database: components['schemas']['DatabaseMetrics'];
       realtime: components['schemas']['RealtimeStats'];
       goalMonitor: components['schemas']['GoalMonitorStats'];
+      /** @description Requests this instance answered 429, by rate-limit tier, since start */
+      rateLimited: {
+        [key: string]: number;
+      };
+      /** @description Figures other modules contribute, by module name */
+      modules: {
+        [key: string]: unknown;
+      };
+    };
+    WorkspacePerformance: {
+      /** Format: uuid */
+      workspaceId: string;
+      name: string;
+      /** @description Figures modules contribute about this workspace, by module name */
+      figures: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description A member’s view: figures about their own workspaces only */
+    WorkspacesPerformanceMetrics: {
+      /** @enum {string} */
+      scope: 'workspaces';
+      uptimeSeconds: number;
+      workspaces: components['schemas']['WorkspacePerformance'][];
     };
     /** @description AI calls a workspace may make per UTC day, and how many are left */
     QuotaStatus: {
@@ -3416,8 +3529,22 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Transformed again, now */
+      /** @description Transformed again, now (OPTIMIZATIONS=-display-queue: on the read path) */
       200: {
+        headers: {
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          RateLimit: components['headers']['RateLimit'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DisplayedDeliverable'];
+        };
+      };
+      /** @description Queued (the display queue, the default): what is stored now; the new result follows as deliverable.updated */
+      202: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
           RateLimit: components['headers']['RateLimit'];
@@ -5040,7 +5167,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Hit rates per cache and the display-content counters */
+      /** @description Hit rates per cache and the display-content counters (an operator’s) */
       200: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
@@ -5056,6 +5183,20 @@ export interface operations {
       };
       /** @description No valid bearer token (UNAUTHENTICATED) */
       401: {
+        headers: {
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          RateLimit: components['headers']['RateLimit'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not an operator: the answer an unknown route gets */
+      404: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
           RateLimit: components['headers']['RateLimit'];
@@ -5109,7 +5250,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Expired in-process entries dropped */
+      /** @description Expired in-process entries dropped (an operator’s) */
       200: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
@@ -5125,6 +5266,20 @@ export interface operations {
       };
       /** @description No valid bearer token (UNAUTHENTICATED) */
       401: {
+        headers: {
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          RateLimit: components['headers']['RateLimit'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not an operator: the answer an unknown route gets */
+      404: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
           RateLimit: components['headers']['RateLimit'];
@@ -5178,7 +5333,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Database, realtime and goal-monitor figures of this instance */
+      /** @description An operator: every figure of this instance (scope instance); a member: figures about their own workspaces (scope workspaces) */
       200: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
@@ -5189,11 +5344,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['PerformanceMetrics'];
+          'application/json':
+            | components['schemas']['PerformanceMetrics']
+            | components['schemas']['WorkspacesPerformanceMetrics'];
         };
       };
       /** @description No valid bearer token (UNAUTHENTICATED) */
       401: {
+        headers: {
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          RateLimit: components['headers']['RateLimit'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Neither an operator nor a member of any workspace */
+      404: {
         headers: {
           'RateLimit-Policy': components['headers']['RateLimit-Policy'];
           RateLimit: components['headers']['RateLimit'];

@@ -41,7 +41,11 @@ export const Authenticated = () =>
  * A valid token of an operator (OPERATOR_EMAILS, the seeded demo user); anyone else gets
  * the 404 an unknown route gets, so the route's existence is not told either.
  */
-export const Operator = () => SetMetadata(ACCESS_KEY, { kind: 'operator' } satisfies AccessRule);
+export const Operator = () =>
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, { kind: 'operator' } satisfies AccessRule),
+    ApiErrors(401, [404, 'Not an operator: the answer an unknown route gets']),
+  );
 
 /**
  * A valid token and membership of the workspace that owns the record named by

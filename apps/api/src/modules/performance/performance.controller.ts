@@ -14,7 +14,7 @@ import {
   Operator,
 } from '../auth/access.decorators.js';
 import { PerformanceService } from './performance.service.js';
-import { ApiOk } from '../../infra/http/openapi/responses.js';
+import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
 import {
   CacheCleanupResponseDto,
   CacheStatsResponseDto,
@@ -69,6 +69,7 @@ export class PerformanceController {
     description:
       'An operator: every figure of this instance (scope instance); a member: figures about their own workspaces (scope workspaces)',
   })
+  @ApiErrors([404, 'Neither an operator nor a member of any workspace'])
   @Authenticated()
   @Get('metrics')
   metrics(
