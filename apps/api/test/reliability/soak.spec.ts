@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { factory, type TestUser } from '../support/factories.js';
 import { MixedLoad, type Outcome, summarise } from '../support/mixed-load.js';
+import { operatorToken } from '../support/operator.js';
 import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 
 /**
@@ -87,7 +88,7 @@ describe(`soak: ${USERS} users for ${SECONDS} s`, () => {
         const probes = [...api.output().matchAll(/\[memory-probe\] heapUsed=(\d+) rss=(\d+)/g)];
         const last = probes.at(-1);
         const metrics = await api.api.get<PerformanceMetrics>('/api/performance/metrics', {
-          token: owner.token,
+          token: await operatorToken(api.api),
         });
         if (!last || metrics.status !== 200) continue;
         samples.push({
@@ -155,7 +156,7 @@ describe(`soak: ${USERS} users for ${SECONDS} s`, () => {
       // queue is empty once the load stops.
       expect(errors.filter((o) => o.status === 503)).toEqual([]);
       const after = await api.api.get<PerformanceMetrics>('/api/performance/metrics', {
-        token: owner.token,
+        token: await operatorToken(api.api),
       });
       expect(after.body.database.pool.waiting).toBe(0);
     },
