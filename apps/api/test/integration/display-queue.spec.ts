@@ -413,14 +413,26 @@ describe('the display queue across API instances', () => {
       const b = api({ api: new ApiClient(`http://127.0.0.1:${address.port}`) }, owner);
       const ws = await factory(t.api).workspace(owner);
       fake.delayMs = 50;
-      const rows = await insertRaw(t.db, ws.id, 24);
+      await insertRaw(t.db, ws.id, 24);
       // Both instances read the page and discover the same 20 pending deliverables...
-      await Promise.all([r.list(ws.id), b.list(ws.id)]);
+      const [viaA, viaB] = await Promise.all([r.list(ws.id), b.list(ws.id)]);
+      // (the page the reads served: rows inserted within one millisecond tie on
+      // created_at and are ordered by id, so insertion order does not say which 20)
+      const shown = viaA.body.items;
+      expect(shown).toHaveLength(20);
+      expect(viaB.body.items.map((d) => d.id)).toEqual(shown.map((d) => d.id));
+      // A read hands its discoveries to the loop and answers at once: the jobs
+      // reach the table after the response, so wait for the work, not for an
+      // empty queue (empty, too, before the loop has stored anything).
       await waitUntil(
-        async () => (await jobs(t.db, ws.id)).length === 0 && fake.inFlight === 0,
+        async () =>
+          shown.every((d) => fake.callsFor(d.title) >= 1) &&
+          fake.inFlight === 0 &&
+          (await jobs(t.db, ws.id)).length === 0,
         15_000,
       );
-      const shown = rows.slice(4); // the newest 20: the page the reads asked for
+      // Long enough for a duplicate lease to reach the provider (50 ms per call).
+      await sleep(300);
       for (const d of shown) expect(fake.callsFor(d.title), d.title).toBe(1);
       expect(fake.calls).toHaveLength(shown.length);
       // ...and both worked on it.
