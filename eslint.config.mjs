@@ -96,6 +96,25 @@ export default tseslint.config(
     },
   },
   {
+    // Input is validated where it is declared: infra/http/validation.ts binds the pipe to
+    // its Body and Query (there is no global pipe, see docs/hot-path.md).
+    files: ['apps/api/src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['Body', 'Query'],
+              message: 'Use Body and Query from infra/http/validation.ts: they validate.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The contracts are types and constants only: no runtime dependency at all.
     files: ['libs/contracts/src/**/*.ts'],
     rules: {

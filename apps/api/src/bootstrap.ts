@@ -23,7 +23,6 @@ import { buildOpenApiDocument } from './infra/http/openapi/document.js';
 import { clientErrorHandler, frameworkErrors } from './infra/http/request-limits.js';
 import { warnOnUntrustedProxy } from './infra/http/proxy-warning.js';
 import { RealtimeIoAdapter } from './modules/realtime/realtime.io-adapter.js';
-import { createValidationPipe } from './infra/http/validation.js';
 import { serveWebApp } from './infra/http/web-app.js';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -89,7 +88,6 @@ export async function createApp(
       serveClient: false,
     }),
   );
-  app.useGlobalPipes(createValidationPipe());
 
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Query } from '../../infra/http/validation.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Agent, AgentLite, Page } from '@orch/contracts';
 import type { CachedBody } from '../../infra/http/cached-body.js';

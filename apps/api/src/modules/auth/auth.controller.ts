@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body } from '../../infra/http/validation.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse, User } from '@orch/contracts';
 import { type AuthContext, Authenticated, CurrentUser, Public } from './access.decorators.js';

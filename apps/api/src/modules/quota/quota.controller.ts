@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { Query } from '../../infra/http/validation.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { QuotaCheck, QuotaNotifications, QuotaStatus, QuotaUsage } from '@orch/contracts';
 import { RateLimit } from '../../infra/throttling/rate-limit.decorators.js';

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Query } from '../../infra/http/validation.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page, Workspace, WorkspaceForUser, WorkspaceMember } from '@orch/contracts';
 import type { CachedBody } from '../../infra/http/cached-body.js';
