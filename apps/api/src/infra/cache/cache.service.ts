@@ -9,6 +9,7 @@ import {
   type CacheTag,
   cacheEnvPrefix,
 } from './cache-declaration.js';
+import type { Awaitable } from '../../core/awaitable.js';
 import { CachedBody } from '../http/cached-body.js';
 import { type CachedEntry, MemoryTier, SharedTier } from './cache-tiers.js';
 import { sameGenerations, TagGenerations } from './tag-generations.js';
@@ -118,14 +119,17 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     return this.optimizations.isOn(this.registered(name).declaration.optimization);
   }
 
-  /** A module's read through its declared cache: the key and tags come from the declaration. */
+  /**
+   * A module's read through its declared cache: the key and tags come from the
+   * declaration. A current in-process entry is the value itself, not a promise.
+   */
   get<Args, T>(
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T>,
     cacheIf: (value: T) => boolean = always,
     revive?: (stored: T) => T,
-  ): Promise<T> {
+  ): Awaitable<T> {
     const workspaceId = declaration.workspaceOf(args);
     return this.wrap(
       declaration.name,
@@ -148,7 +152,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T | null>,
-  ): Promise<CachedBody<T> | null> {
+  ): Awaitable<CachedBody<T> | null> {
     if (!this.optimizations.isOn(declaration.optimization)) {
       return loader().then((value) =>
         value === null ? null : CachedBody.of(value, { tagged: false }),
@@ -169,8 +173,8 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     declaration: CacheDeclaration<Args>,
     args: Args,
     loader: () => Promise<T>,
-  ): Promise<CachedBody<T>> {
-    return this.bodyOrNull(declaration, args, loader) as Promise<CachedBody<T>>;
+  ): Awaitable<CachedBody<T>> {
+    return this.bodyOrNull(declaration, args, loader) as Awaitable<CachedBody<T>>;
   }
 
   /**
@@ -185,15 +189,15 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     cacheIf: (value: T) => boolean = always,
     /** Turns a value back from the shared tier's JSON into what the loader returns. */
     revive: (stored: T) => T = asStored,
-  ): Promise<T> {
+  ): Awaitable<T> {
     const cache = this.registered(name);
     if (!this.optimizations.isOn(cache.declaration.optimization)) return loader();
     if (!this.generations.shared) {
-      // The hot path without Redis: a current in-process entry is answered with no async work.
+      // The hot path without Redis: a current in-process entry is answered now, no promise.
       const entry = (cache.memory as MemoryTier<T>).peek(key);
       if (entry && sameGenerations(entry.generations, this.generations.currentLocal(tags))) {
         cache.counters.hits += 1;
-        return Promise.resolve(entry.value);
+        return entry.value;
       }
     }
     return this.read(cache, key, tags, loader, cacheIf, revive);

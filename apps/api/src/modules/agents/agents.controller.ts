@@ -9,6 +9,7 @@ import { AgentsService } from './agents.service.js';
 import { CreateAgentDto, ListAgentsQueryDto, UpdateAgentDto } from './dto/agent.dto.js';
 import { ApiErrors, ApiOk } from '../../infra/http/openapi/responses.js';
 import { AgentDto, AgentLitePageDto, AgentPageDto } from './dto/agent.response.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -26,7 +27,7 @@ export class AgentsController {
   list(
     @CurrentAccess() access: WorkspaceAccess,
     @Query() query: ListAgentsQueryDto,
-  ): Promise<CachedBody<Page<Agent>> | CachedBody<Page<AgentLite>>> {
+  ): Awaitable<CachedBody<Page<Agent>> | CachedBody<Page<AgentLite>>> {
     return query.view === 'lite'
       ? this.agents.listLite(access.workspaceId, pageRequest(query))
       : this.agents.list(access.workspaceId, pageRequest(query));

@@ -12,6 +12,7 @@ import { AgentsRepository } from './agents.repository.js';
 import type { AgentEntity } from './entities/agent.entity.js';
 import { AgentListReader } from './agent-list-reader.js';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
@@ -25,7 +26,7 @@ export class AgentsService {
   ) {}
 
   /** Agents with their settings: two queries whatever the page size (1 + N in the baseline). */
-  list(workspaceId: string, page: PageRequest): Promise<CachedBody<Page<Agent>>> {
+  list(workspaceId: string, page: PageRequest): Awaitable<CachedBody<Page<Agent>>> {
     return this.cache.body(agentListCache, listKey(workspaceId, 'full', page), () =>
       this.loadList(workspaceId, page),
     );
@@ -37,7 +38,7 @@ export class AgentsService {
     return toPage(rows, page.limit, (a) => toAgent(a, settings.get(a.id) ?? {}));
   }
 
-  listLite(workspaceId: string, page: PageRequest): Promise<CachedBody<Page<AgentLite>>> {
+  listLite(workspaceId: string, page: PageRequest): Awaitable<CachedBody<Page<AgentLite>>> {
     return this.cache.body(agentListCache, listKey(workspaceId, 'lite', page), () =>
       this.loadLite(workspaceId, page),
     );

@@ -6,6 +6,7 @@ import { CurrentAccess, type WorkspaceAccess, WorkspaceScoped } from '../auth/ac
 import { DashboardService } from './dashboard.service.js';
 import { ApiOk } from '../../infra/http/openapi/responses.js';
 import { DashboardDto } from './dashboard.response.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -16,7 +17,7 @@ export class DashboardController {
   @ApiOk(DashboardDto, { description: 'The workspace’s dashboard', conditional: true })
   @WorkspaceScoped('workspace')
   @Get('workspaces/:id/dashboard')
-  get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Dashboard>> {
+  get(@CurrentAccess() access: WorkspaceAccess): Awaitable<CachedBody<Dashboard>> {
     return this.dashboard.getBody(access.workspaceId);
   }
 }

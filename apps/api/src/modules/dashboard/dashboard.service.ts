@@ -9,6 +9,7 @@ import { toGoal } from '../goals/goals.mapper.js';
 import { toWorkspace } from '../workspaces/workspaces.mapper.js';
 import { DashboardReader } from './dashboard-reader.js';
 import { dashboardCache } from './dashboard.cache.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 @Injectable()
 export class DashboardService {
@@ -18,7 +19,7 @@ export class DashboardService {
   ) {}
 
   /** The whole workspace page, serialised once and cached until anything on it changes. */
-  getBody(workspaceId: string): Promise<CachedBody<Dashboard>> {
+  getBody(workspaceId: string): Awaitable<CachedBody<Dashboard>> {
     return this.cache.body(dashboardCache, workspaceId, () => this.load(workspaceId));
   }
 

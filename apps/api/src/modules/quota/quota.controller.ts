@@ -13,6 +13,7 @@ import {
   QuotaStatusDto,
   QuotaUsageDto,
 } from './dto/quota.response.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 const scoped = () => WorkspaceScoped('workspace', { param: 'workspaceId', from: 'query' });
 
@@ -30,7 +31,7 @@ export class QuotaController {
   status(
     @CurrentAccess() access: WorkspaceAccess,
     @Query() _q: QuotaQueryDto,
-  ): Promise<QuotaStatus> {
+  ): Awaitable<QuotaStatus> {
     return this.quota.status(access.workspaceId);
   }
 

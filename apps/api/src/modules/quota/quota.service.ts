@@ -13,6 +13,7 @@ import { quotaStatusCache } from './quota.cache.js';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { DomainEvents } from '../../infra/events/domain-events.js';
 import { type NotificationRow, QuotaRepository } from './quota.repository.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 const HISTORY_DAYS = 30;
 
@@ -62,7 +63,7 @@ export class QuotaService {
   }
 
   /** Cached briefly, and dropped whenever a call is reserved. */
-  status(workspaceId: string): Promise<QuotaStatus> {
+  status(workspaceId: string): Awaitable<QuotaStatus> {
     return this.cache.get(quotaStatusCache, workspaceId, () => this.loadStatus(workspaceId));
   }
 

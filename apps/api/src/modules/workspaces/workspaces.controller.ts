@@ -20,6 +20,7 @@ import {
   WorkspaceForUserPageDto,
   WorkspaceMemberDto,
 } from './dto/workspace.response.js';
+import { type Awaitable } from '../../core/awaitable.js';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -51,7 +52,7 @@ export class WorkspacesController {
   })
   @WorkspaceScoped('workspace')
   @Get(':id')
-  get(@CurrentAccess() access: WorkspaceAccess): Promise<CachedBody<Workspace>> {
+  get(@CurrentAccess() access: WorkspaceAccess): Awaitable<CachedBody<Workspace>> {
     return this.workspaces.get(access.workspaceId);
   }
 

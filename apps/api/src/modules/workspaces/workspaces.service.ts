@@ -16,6 +16,7 @@ import type { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto
 import { workspaceCache } from './workspaces.cache.js';
 import { toMember, toWorkspace, toWorkspaceForUser } from './workspaces.mapper.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
+import { andThen, type Awaitable } from '../../core/awaitable.js';
 
 @Injectable()
 export class WorkspacesService {
@@ -35,14 +36,13 @@ export class WorkspacesService {
     );
   }
 
-  /** Workspace metadata, from the cache until the workspace changes. */
-  async get(id: string): Promise<CachedBody<Workspace>> {
-    const workspace = await this.cache.bodyOrNull(workspaceCache, id, async () => {
+  /** Workspace metadata, from the cache until the workspace changes (a hit: now, no promise). */
+  get(id: string): Awaitable<CachedBody<Workspace>> {
+    const workspace = this.cache.bodyOrNull(workspaceCache, id, async () => {
       const row = await this.workspaces.findById(id);
       return row ? toWorkspace(row) : null;
     });
-    if (!workspace) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
-    return workspace;
+    return andThen(workspace, found);
   }
 
   async create(ownerId: string, dto: CreateWorkspaceDto): Promise<Workspace> {
@@ -86,4 +86,9 @@ export class WorkspacesService {
       createdAt: member.createdAt,
     });
   }
+}
+
+function found(workspace: CachedBody<Workspace> | null): CachedBody<Workspace> {
+  if (!workspace) throw DomainException.notFound(ErrorCode.WorkspaceNotFound, 'Workspace');
+  return workspace;
 }
