@@ -16,6 +16,7 @@ import { Cleanup, errorMessage, stopOnSignalsOrTimeout } from './lib/cleanup.js'
 import { assertBuilt, EMBEDDED_POSTGRES_JS, openDatabase } from './lib/database.js';
 import { describeShape, MAIN_SHAPE, OWNER, PAGING_SHAPE, SEED_CLI, seed } from './lib/dataset.js';
 import { FakeProvider } from './lib/fake-provider.js';
+import { useNode } from './lib/processes.js';
 import { duration, ms, thousands } from './lib/stats.js';
 import { parseOptions } from './options.js';
 import { writeReport } from './report/page.js';
@@ -82,6 +83,9 @@ async function main(): Promise<number> {
     READS.map((r) => r.name),
   );
   if (!options) return 0;
+  const node = options.node
+    ? `${useNode(options.node)} (the servers; the harness ${process.version})`
+    : process.version;
   const startedAt = performance.now();
   assertBuilt(ROOT, [API_MAIN, SEED_CLI, EMBEDDED_POSTGRES_JS, CEILING_JS]);
   const cleanup = new Cleanup();
@@ -141,7 +145,7 @@ async function main(): Promise<number> {
           system: `${type()} ${release()}`,
           memoryGiB: totalmem() / 2 ** 30,
         },
-        node: process.version,
+        node,
         postgres: db.serverVersion,
         database: db.where,
         redis: Boolean(env.REDIS_URL),

@@ -114,6 +114,8 @@ export interface Options {
   providerMs: number;
   out: string | undefined;
   timeoutMs: number;
+  /** The node binary the servers under test run on (the APIs, the seed, the ceiling). */
+  node: string | undefined;
 }
 
 export const USAGE = `One benchmark harness: every optimization, baseline against optimized against
@@ -133,6 +135,9 @@ Usage: npm run bench -- [options]
   --scale-points <n,…> thinking steps of the scale curve's points
                        (default ${FULL.scale.points.join(',')}; quick ${QUICK.scale.points.join(',')})
   --timeout <s>        give up (and clean up) after              (default 7200, quick 600)
+  --node <path>        run the APIs, the seed and the ceiling on this node binary
+                       (default: the one running the harness), e.g. to compare Node
+                       releases on one build
   -h, --help
 
 Database: DATABASE_URL (a scratch database bench_<random> on that server,
@@ -151,6 +156,7 @@ export function parseOptions(argv: string[], readNames: readonly string[]): Opti
       'provider-ms': { type: 'string' },
       'scale-points': { type: 'string' },
       timeout: { type: 'string' },
+      node: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -197,6 +203,7 @@ export function parseOptions(argv: string[], readNames: readonly string[]): Opti
     out: values.out,
     timeoutMs:
       numberFlag('timeout', values.timeout ?? (values.quick ? '600' : '7200'), 30, 86_400) * 1000,
+    node: values.node,
   };
 }
 

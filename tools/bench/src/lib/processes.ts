@@ -1,10 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { HttpTarget } from './http.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const live = new Set<ChildProcess>();
+
+/** The node binary children run on: the harness's own unless `--node` named another. */
+let childNode = process.execPath;
+
+/** For `--node`: checks the binary runs and answers its version (e.g. `v24.11.1`). */
+export function useNode(path: string): string {
+  const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+  if (!/^v\d+\.\d+\.\d+/.test(version)) throw new Error(`--node ${path}: not node (${version})`);
+  childNode = path;
+  return version;
+}
 
 // Last resort if the bench dies without its cleanup: no orphaned API servers.
 process.on('exit', () => {
@@ -33,7 +44,7 @@ export class NodeChild {
     argv: string[],
     options: ChildOptions,
   ) {
-    this.process = spawn(process.execPath, argv, {
+    this.process = spawn(childNode, argv, {
       cwd: options.cwd,
       env: options.env,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
