@@ -9,21 +9,19 @@ import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 
 /**
  * Soak: 100 simulated users on the mixed workload against one built API process for
- * RELIABILITY_SOAK_SECONDS (45 s in CI, whose tests stay under a minute each; 600 for the
- * issue's 10 minutes). Error rate, p95 at the start and the end, heap and RSS over the run
+ * RELIABILITY_SOAK_SECONDS (120 s by default, as CI runs it; 600 for the issue's 10
+ * minutes). Error rate, p95 in the first and the last minute, heap and RSS over the run
  * (the process reports its own after a full GC, through test/support/memory-probe.js), and the pool's waiting
  * queue sampled every second. The figures go to docs/reliability.md.
  */
 
-const SECONDS = Number(process.env.RELIABILITY_SOAK_SECONDS ?? 45);
+const SECONDS = Number(process.env.RELIABILITY_SOAK_SECONDS ?? 120);
 const USERS = 100;
-/** Five minutes or more: long enough for the issue's p95 bound (10%) to mean the app, not the box. */
-const LONG_RUN = SECONDS >= 300;
 /** Each user pauses this long between requests: ~90 requests/s, under what the box serves. */
 const THINK_MS = 1_000;
 const WARMUP_MS = 5_000;
-/** The windows compared: the first and the last minute, or a quarter of a short run. */
-const WINDOW_MS = Math.min(60_000, Math.floor((SECONDS * 1000 - WARMUP_MS) / 4));
+/** The windows compared: the first and the last minute after the warm-up (halves of a 2-minute run). */
+const WINDOW_MS = Math.min(60_000, Math.floor((SECONDS * 1000 - WARMUP_MS) / 2));
 const JWT_SECRET = 'soak-secret-at-least-32-characters-long!';
 const PROBE = join(__dirname, '../support/memory-probe.js');
 
@@ -141,14 +139,13 @@ describe(`soak: ${USERS} users for ${SECONDS} s`, () => {
       expect(samples.length).toBeGreaterThan(SECONDS / 2);
       expect(errors.slice(0, 5)).toEqual([]); // no error at all, in practice
       expect(errorRate).toBeLessThan(0.001);
-      // p95 of the last window against the first: within 10% (+20 ms) on a long run, the
-      // issue's bound. A short run on a shared 2-core box (other work beside it moved this p95
-      // from 0.8 s to 1.3 s within 45 s on its own) is only held to no doubling: what a queue
-      // that does not drain or per-request work that grows would do.
-      const p95Bound = LONG_RUN ? figures.p95First * 1.1 + 20 : figures.p95First * 2 + 20;
-      expect(figures.p95Last).toBeLessThanOrEqual(p95Bound);
+      // p95 of the last minute against the first: within 10%, the issue's bound, plus 20 ms,
+      // the jitter of a 2-core box at these latencies (p95 ~40-90 ms). The reliability tier runs
+      // alone, after every other one, so what it measures is the app: a queue that does not
+      // drain or per-request work that grows would show here. Faster at the end is no failure.
+      expect(figures.p95Last).toBeLessThanOrEqual(figures.p95First * 1.1 + 20);
       // Heap (after a full GC) and RSS flat: the end within 20% of the start (a leak of 1 KB
-      // per request would add ~8 MB over a 45 s run, ~100 MB over 10 minutes).
+      // per request would add ~10 MB over a 2-minute run, ~50 MB over 10 minutes).
       expect(heapLast).toBeLessThan(heapFirst * 1.2);
       expect(rssLast).toBeLessThan(rssFirst * 1.2);
       // The pool: requests may queue for a connection under 100 users (backpressure), but none
