@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * SELECT ... FOR UPDATE SKIP LOCKED inside a one-statement UPDATE that sets
  * claimed_until, and releases the row lock at once: the provider call (seconds)
  * runs with no transaction or connection held, and a crashed worker's lease
- * simply runs out. Jobs are written by the API (writes, and at start-up every
- * deliverable whose stored display content is missing or stale), so this
+ * simply runs out. Jobs are written by the API (on writes, and for a
+ * deliverable a read finds without current display content), so this
  * migration has nothing to backfill.
  */
 export class DisplayJobs1764300000000 implements MigrationInterface {

@@ -305,6 +305,21 @@ describe('the display queue on one instance', () => {
     );
   });
 
+  it('finishes a job queued for content that changed around the API since: one call, then idle', async () => {
+    const { ws } = await workspaceWatched();
+    const [d] = await insertRaw(t.db, ws.id, 1);
+    // Queued for content the row no longer has (an import rewrote it, no API write followed).
+    await t.db.query(
+      `INSERT INTO display_jobs (deliverable_id, workspace_id, content_hash) VALUES ($1, $2, $3)`,
+      [d.id, ws.id, sha256('the content before the import')],
+    );
+    await waitUntil(async () => (await jobs(t.db, ws.id)).length === 0, 5_000);
+    expect((await displayRow(t.db, d.id)).display_content).toEqual(expectedDisplay(d));
+    await sleep(400); // two poll intervals: the job is gone, nothing leases it again
+    expect(fake.callsFor(d.title)).toBe(1);
+    expect(await jobs(t.db, ws.id)).toEqual([]);
+  });
+
   it('transforms the new content when an edit lands during a transformation; the stale result is not stored', async () => {
     const { ws, client } = await workspaceWatched();
     const title = `Edited ${++titles}`;
@@ -371,6 +386,27 @@ describe('the display queue at the daily AI quota', () => {
     expect(fake.calls).toHaveLength(callsAtLimit);
     expect(await jobs(t.db, ws.id)).toEqual(parked);
     expect(await aiUsage(t.db, ws.id)).toEqual({ today: QUOTA, rows: 1 });
+  });
+
+  it('leaves a job that stopped after its attempts stopped when the workspace reaches the quota', async () => {
+    const ws = await factory(t.api).workspace(owner);
+    const [stopped] = await insertRaw(t.db, ws.id, 1);
+    await t.db.query(
+      `INSERT INTO display_jobs (deliverable_id, workspace_id, content_hash, attempts, run_after, blocked_by)
+       VALUES ($1, $2, $3, 5, 'infinity', 'failed')`,
+      [stopped.id, ws.id, sha256(stopped.content)],
+    );
+    for (let i = 0; i < QUOTA + 1; i++) await r.create(ws.id);
+    await waitUntil(
+      async () => (await jobs(t.db, ws.id)).some((j) => j.blocked_by === 'quota'),
+      10_000,
+    );
+    const left = await t.db.query<{ deliverable_id: string; blocked_by: string; never: boolean }[]>(
+      `SELECT deliverable_id, blocked_by, run_after = 'infinity' AS never
+         FROM display_jobs WHERE workspace_id = $1 AND deliverable_id = $2`,
+      [ws.id, stopped.id],
+    );
+    expect(left).toEqual([{ deliverable_id: stopped.id, blocked_by: 'failed', never: true }]);
   });
 });
 

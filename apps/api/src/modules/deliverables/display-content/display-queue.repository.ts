@@ -81,7 +81,12 @@ export class DisplayQueueRepository {
     );
   }
 
-  /** Leases up to `limit` due jobs, oldest due first, skipping rows another worker is claiming. */
+  /**
+   * Leases up to `limit` due jobs, oldest due first, skipping rows another worker is claiming.
+   * The job now wants the deliverable's current content: a row changed around the API (an
+   * import) since it was queued would otherwise never match in `complete`, and be handed back
+   * and leased again without end.
+   */
   async lease(limit: number, leaseMs: number, version: string): Promise<LeasedJob[]> {
     const result: unknown = await this.db.query(
       `WITH next AS (
@@ -92,7 +97,8 @@ export class DisplayQueueRepository {
           FOR UPDATE SKIP LOCKED)
        UPDATE display_jobs j
           SET claimed_until = now() + make_interval(secs => $2::double precision / 1000),
-              claim_token = gen_random_uuid(), attempts = j.attempts + 1
+              claim_token = gen_random_uuid(), attempts = j.attempts + 1,
+              content_hash = d.content_hash
          FROM next, deliverables d
         WHERE j.deliverable_id = next.deliverable_id AND d.id = j.deliverable_id
        RETURNING j.deliverable_id, j.workspace_id, j.force, j.attempts, j.claim_token,
@@ -151,7 +157,8 @@ export class DisplayQueueRepository {
 
   /**
    * The workspace's AI calls for today are spent: every job of it waits for the next UTC
-   * day (the quota's day). The attempt that found out does not count.
+   * day (the quota's day). The attempt that found out does not count. A job that stopped
+   * after DISPLAY_QUEUE_MAX_ATTEMPTS stays stopped until its next write.
    */
   async postponeWorkspace(job: LeasedJob): Promise<void> {
     await this.db.query(
@@ -161,7 +168,8 @@ export class DisplayQueueRepository {
               attempts = CASE WHEN claim_token = $2 THEN attempts - 1 ELSE attempts END,
               claimed_until = CASE WHEN claim_token = $2 THEN NULL ELSE claimed_until END,
               claim_token = CASE WHEN claim_token = $2 THEN NULL ELSE claim_token END
-        WHERE workspace_id = $1 AND (claim_token = $2 OR claimed_until IS NULL OR claimed_until < now())`,
+        WHERE workspace_id = $1 AND blocked_by IS DISTINCT FROM 'failed'
+          AND (claim_token = $2 OR claimed_until IS NULL OR claimed_until < now())`,
       [job.workspaceId, job.claimToken],
     );
   }

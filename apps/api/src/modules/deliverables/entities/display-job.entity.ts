@@ -59,7 +59,10 @@ export class DisplayJobEntity {
   @Column({ name: 'claim_token', type: 'uuid', nullable: true })
   claimToken!: string | null;
 
-  /** Why it waits: `quota` (the workspace's AI calls for today are spent) or `failing`. */
+  /**
+   * Why it waits: `quota` (the workspace's AI calls for today are spent), `failing` (a backoff
+   * after a failed attempt) or `failed` (DISPLAY_QUEUE_MAX_ATTEMPTS used: until the next write).
+   */
   @Column({ name: 'blocked_by', type: 'text', nullable: true })
   blockedBy!: string | null;
 
