@@ -30,7 +30,7 @@ if (!run.drift || run.drift.sides.some((s) => !(s.round.requests > 0))) {
 const mixed = Array.isArray(run.mixed) ? run.mixed : [];
 if (
   mixed.length === 0 ||
-  mixed.some((m) => m.sides.some((s) => s.rounds.every((r) => r.total.requests === 0)))
+  mixed.some((m) => m.sides.some((s) => s.rounds.every((r) => !(r.total.requests > 0))))
 ) {
   problems.push('the mixed workload measured nothing');
 }

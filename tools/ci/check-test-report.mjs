@@ -32,9 +32,9 @@ export function problems(report, byProject, expected) {
   }
   for (const name of expected) {
     const p = projects[name];
-    if (!p || p.files === 0) {
+    if (!p || !(p.files > 0)) {
       found.push(`Project "${name}" ran no test file: is its include glob still matching?`);
-    } else if (p.passed === 0) {
+    } else if (!(p.passed > 0)) {
       found.push(`Project "${name}" ran ${p.files} file(s) but passed no test.`);
     }
     if (p && (p.failed > 0 || p.erroredFiles > 0)) {
