@@ -14,7 +14,7 @@ import { registerCompression } from './infra/http/compression.js';
 import { registerDraining, startDraining } from './infra/http/draining.js';
 import { registerRequestContext } from './infra/http/request-context.js';
 import { registerRouteMetrics } from './infra/http/route-metrics.js';
-import { createRequestLogger, requestIdGenerator } from './infra/http/request-log.js';
+import { createRequestLogger, LOG_FLUSH_MS, requestIdGenerator } from './infra/http/request-log.js';
 import { HttpRouteMetrics } from './infra/metrics/http-metrics.js';
 import { ProcessMetrics } from './infra/metrics/process-metrics.js';
 import { PrometheusMetrics } from './infra/metrics/prometheus.js';
@@ -64,10 +64,12 @@ export async function createApp(
     },
   );
   registerRequestContext(app.getHttpAdapter().getInstance());
+  const flushing = setInterval(() => requestLogger.flush(), LOG_FLUSH_MS).unref();
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onClose', (_instance, done) => {
+      clearInterval(flushing);
       requestLogger.flush(() => done());
     });
   registerRouteMetrics(

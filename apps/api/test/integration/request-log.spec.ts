@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factory, type TestUser } from '../support/factories.js';
+import { createTestDatabase } from '../support/database.js';
+import { spawnApi } from '../support/spawn-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -107,6 +109,36 @@ describe('request ids behind a proxy (TRUST_PROXY set)', () => {
       expect(res.headers.get('x-request-id')).toBe('from-the-proxy');
     } finally {
       await trusting.close();
+    }
+  });
+});
+
+describe('the request log of the built API (production: stdout, written in 4 KB batches)', () => {
+  it('writes a quiet instance’s request line within about a second, not when 4 KB have gathered', async () => {
+    const database = await createTestDatabase();
+    const api = await spawnApi({
+      DATABASE_URL: database.url,
+      JWT_SECRET: 'request-log-secret-at-least-32-characters!',
+      DEMO_ACTIVITY: 'off',
+      GOAL_MONITOR_ENABLED: 'false',
+      LOG_REQUESTS: 'true',
+    });
+    try {
+      const res = await api.api.get('/api/health', { headers: { 'x-request-id': 'quiet-one' } });
+      expect(res.status).toBe(200);
+      const started = performance.now();
+      // One line of ~300 bytes: far from the 4 KB that would write it without the flush.
+      while (
+        !api.output().includes('"requestId":"quiet-one"') &&
+        performance.now() - started < 5_000
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(api.output()).toContain('"requestId":"quiet-one"');
+      expect(performance.now() - started).toBeLessThan(2_500);
+    } finally {
+      await api.stop();
+      await database.drop();
     }
   });
 });

@@ -23,6 +23,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
  * pretty-printed through pino-pretty when NODE_ENV=development. `stream` replaces stdout
  * (tests read the lines from it).
  */
+/** How long a request line may wait in the 4 KB write buffer (createApp flushes it). */
+export const LOG_FLUSH_MS = 1_000;
+
 export function createRequestLogger(config: AppConfig, stream?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: PINO_LEVEL[config.logLevel],
@@ -33,8 +36,9 @@ export function createRequestLogger(config: AppConfig, stream?: DestinationStrea
   if (config.nodeEnv === 'development') {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  // Up to 4 KB of lines are gathered before a write (one syscall per ~20 request lines, not
-  // one each); createApp flushes them when the app closes.
+  // Lines are written once 4 KB have gathered (one syscall per ~20 request lines, not one
+  // each); createApp flushes what waits every LOG_FLUSH_MS, so a quiet instance's lines are
+  // out within a second, and when the app closes.
   return pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
 }
 
