@@ -219,7 +219,7 @@ describe('the display queue on one instance', () => {
       async () =>
         (await r.list(ws.id)).body.items.find((d) => d.id === edited.id)?.displayStatus === 'ready',
     );
-    await sleep(300); // two poll intervals: no late call
+    await sleep(400); // two poll intervals: no late call
     expect(fake.calls).toHaveLength(18);
     expect(fake.callsFor(edited.title)).toBe(2);
     expect(await aiUsage(t.db, ws.id)).toEqual({ today: 18, rows: 1 });

@@ -12,7 +12,7 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
  * The families GET /metrics exposes besides HTTP and the process: each read from the
  * figures its owner already keeps, when Prometheus scrapes, never on a request's path.
  * The names are the ones docs/observability.md, the dashboard and the alert rules use
- * (deploy/; prometheus-families.spec checks that every name they query exists).
+ * (deploy/; test/integration/prometheus.spec.ts checks that every name they query exists).
  */
 @Injectable()
 export class PrometheusFamilies implements OnModuleInit {
