@@ -250,6 +250,10 @@ describe('the display queue on one instance', () => {
     expect(queue.workersBusy).toBe(4);
     expect(queue.running).toBeGreaterThanOrEqual(4);
     await t.db.query('DELETE FROM display_jobs WHERE workspace_id = $1', [ws.id]);
+    // The hung calls answered and the workers free before the next test counts its calls.
+    fake.reset();
+    await waitUntil(async () => (await r.queue()).workersBusy === 0, 10_000);
+    await fake.waitForIdle();
   });
 
   it('regenerate answers 202 with what is stored, then pushes the new result: one call', async () => {
@@ -333,6 +337,14 @@ describe('the display queue on one instance', () => {
     expect(row.display_content_hash).toBe(sha256(content));
     expect(row.display_content).toEqual(expectedDisplay({ title, content }));
     await waitUntil(async () => (await jobs(t.db, ws.id)).length === 0);
+    // The old content's call and the new one's; no push ever carried the stale result.
+    expect(fake.callsFor(title)).toBe(2);
+    expect(
+      client
+        .received('deliverable.updated')
+        .filter(({ deliverable }) => deliverable.displayStatus === 'ready')
+        .map(({ deliverable }) => deliverable.contentHash),
+    ).toEqual([sha256(content)]);
   });
 });
 

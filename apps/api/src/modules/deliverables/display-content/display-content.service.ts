@@ -48,10 +48,6 @@ export class DisplayContentService {
     private readonly config: AppConfig,
   ) {}
 
-  get queued(): boolean {
-    return this.queue.enabled;
-  }
-
   /** What the row holds now, without transforming anything (for writes and summaries). */
   storedDisplay(d: DeliverableEntity): DeliverableDisplay {
     return this.transformations.storedDisplay(d);

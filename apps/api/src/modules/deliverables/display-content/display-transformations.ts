@@ -130,6 +130,4 @@ export class QuotaExhaustedError extends TransformFailedError {
   }
 }
 
-export function failureReason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { failureReason } from './display-transformer.js';

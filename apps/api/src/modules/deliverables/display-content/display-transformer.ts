@@ -35,6 +35,11 @@ export interface TransformOptions {
 
 export const DISPLAY_TRANSFORMER = Symbol('DisplayTransformer');
 
+/** What went wrong, for a log line or a stored `last_error`. */
+export function failureReason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class TransformFailedError extends Error {
   /** Worth another attempt within the same transformation (a 429, a 5xx, a network error). */
   readonly retryable: boolean;

@@ -6,7 +6,7 @@ import type {
   TransformInput,
   TransformOptions,
 } from './display-transformer.js';
-import { TransformFailedError } from './display-transformer.js';
+import { failureReason, TransformFailedError } from './display-transformer.js';
 import { transformVersion } from './local.transformer.js';
 import { sanitizeHtml } from './render.js';
 
@@ -52,10 +52,13 @@ export class OpenAiTransformer implements DisplayTransformer {
         const failure =
           error instanceof TransformFailedError
             ? error
-            : new TransformFailedError(`the provider could not be reached: ${describe(error)}`, {
-                retryable: true,
-                cause: error,
-              });
+            : new TransformFailedError(
+                `the provider could not be reached: ${failureReason(error)}`,
+                {
+                  retryable: true,
+                  cause: error,
+                },
+              );
         if (options.signal.aborted) {
           throw new TransformFailedError('the transformation timed out', { cause: error });
         }
@@ -161,8 +164,4 @@ export function retryAfterMs(header: string | null): number | undefined {
 function backoff(attempt: number): number {
   // full jitter: uniform in [0, base * 2^attempt]
   return Math.round(Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
