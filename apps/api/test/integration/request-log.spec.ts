@@ -39,7 +39,9 @@ describe('request ids and the request log', () => {
 
   /** The request line with this id (written once the response has gone out). */
   const lineOf = async (id: string): Promise<LogLine> => {
-    await expect.poll(() => log.lines.some((l) => l.requestId === id)).toBe(true);
+    await expect
+      .poll(() => log.lines.some((l) => l.requestId === id && l.msg === 'request'))
+      .toBe(true);
     const lines = log.lines.filter((l) => l.requestId === id && l.msg === 'request');
     expect(lines).toHaveLength(1);
     return lines[0]!;
