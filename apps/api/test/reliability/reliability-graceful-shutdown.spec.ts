@@ -134,11 +134,17 @@ describe('graceful shutdown under load (SIGTERM)', () => {
       networkErrors.filter((o) => !/ECONNREFUSED|other side closed|ECONNRESET/.test(o.error ?? '')),
     ).toEqual([]);
     expect(load.outcomes.filter((o) => o.status >= 400 && o.status !== 503)).toEqual([]);
-    // B took the load after A was gone.
-    expect(afterStop.length).toBeGreaterThan(USERS);
-    expect(afterStop.every((o) => o.target === b.url && o.status >= 200 && o.status < 300)).toBe(
-      true,
-    );
+    // B took the load after A was gone. A user whose last answer came from A (a load creation
+    // held on the lock with the others, answered just before A exited) finds A gone on its next
+    // request: refused, at most once per user, and from then on it is on B.
+    const onBAfterStop = afterStop.filter((o) => o.target === b.url);
+    const onAAfterStop = afterStop.filter((o) => o.target !== b.url);
+    expect(onBAfterStop.length).toBeGreaterThan(USERS);
+    expect(onBAfterStop.filter((o) => o.status < 200 || o.status >= 300)).toEqual([]);
+    expect(
+      onAAfterStop.filter((o) => !(o.status === 0 && /ECONNREFUSED/.test(o.error ?? ''))),
+    ).toEqual([]);
+    expect(onAAfterStop.length).toBeLessThanOrEqual(USERS);
 
     // Every acknowledged write is in the database, the held ones included.
     const ids = [...load.acknowledgedIds, ...answers.map((r) => r.body.id)];

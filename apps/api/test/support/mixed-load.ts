@@ -189,9 +189,10 @@ export class MixedLoad {
       return outcome;
     } catch (error) {
       const ms = performance.now() - started;
-      const name = error instanceof Error ? error.name : '';
+      // Not `name`: that is the agent a creation asked for, which must be recorded below.
+      const errorName = error instanceof Error ? error.name : '';
       const message =
-        name === 'TimeoutError'
+        errorName === 'TimeoutError'
           ? 'timeout'
           : error instanceof Error
             ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
