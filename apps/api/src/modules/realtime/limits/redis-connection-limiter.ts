@@ -37,6 +37,11 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
   private readonly instanceId: string;
   private readonly ttlMs: number;
   private degraded = false;
+  /**
+   * Acquires sent to Redis and not answered yet. Redis has counted (or will count) them, the
+   * local truth has not: a refresh must not rewrite the hash from a snapshot taken meanwhile.
+   */
+  private acquiring = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -58,6 +63,7 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
   }
 
   async acquire(workspaceId: string): Promise<AcquireResult> {
+    this.acquiring++;
     try {
       const [ok, reason] = await this.scripts.wsAcquire(
         this.instancesKey,
@@ -91,6 +97,9 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
       }
       this.local.tryAcquire(workspaceId);
       return { ok: true };
+    } finally {
+      // In the same tick as the local count above: no refresh can run in between.
+      this.acquiring--;
     }
   }
 
@@ -130,17 +139,29 @@ export class RedisConnectionLimiter implements ConnectionLimiter {
     }
   }
 
-  private async refresh(): Promise<void> {
+  /**
+   * Keeps this instance's hash alive and rewrites it from the local counts. The timer calls it
+   * every third of the TTL; tests call it to place a refresh exactly.
+   *
+   * A release needs no care: it counts down locally before it sends, and Redis runs this
+   * connection's commands in the order they were sent. An acquire counts locally only after
+   * Redis granted it, so while one is unanswered the snapshot lacks a slot Redis holds, and
+   * rewriting the hash from it would free that slot for another instance until the next
+   * refresh. Then the refresh only renews the TTL (and recreates the hash if it is gone).
+   */
+  async refresh(): Promise<void> {
     const mine = this.local.snapshot();
+    const rewrite = this.acquiring === 0;
     try {
       await this.scripts.wsRefresh(
         this.instancesKey,
         this.ownKey,
         this.ttlMs,
         this.instanceId,
-        // Always from the local truth: Redis may have lost the hash (restart, eviction)
-        // without any command failing, and an acquire since then recreated it partially.
-        '1',
+        // From the local truth whenever it is complete: Redis may have lost the hash
+        // (restart, eviction) without any command failing, and an acquire since then
+        // recreated it partially.
+        rewrite ? '1' : '0',
         mine.total,
         ...Object.entries(mine.perWorkspace).flat(),
       );
