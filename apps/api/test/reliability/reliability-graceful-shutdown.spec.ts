@@ -1,4 +1,4 @@
-import type { Agent } from '@orch/contracts';
+import type { DisplayedDeliverable } from '@orch/contracts';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -11,7 +11,9 @@ import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
 /**
  * SIGTERM to one of two built API processes under a mixed load and with websocket clients:
  * the requests it has accepted finish (some are held on a table lock, so they are provably in
- * flight when the signal arrives), its sockets are told and closed, it exits 0, and the other
+ * flight when the signal arrives: deliverable creations, which the load itself never makes, so
+ * the statements waiting on the lock are exactly them), its sockets are told and closed, it
+ * exits 0, and the other
  * instance takes the load and the clients. RELIABILITY_LONG=1 runs the load longer.
  */
 
@@ -37,7 +39,10 @@ describe('graceful shutdown under load (SIGTERM)', () => {
     const env = {
       DATABASE_URL: database.url,
       JWT_SECRET,
-      DB_POOL_MAX: '6',
+      // Room for every load user's request blocked on the lock (a cache-miss dashboard read)
+      // and the held creations: a held creation waiting for a pool connection instead of the
+      // lock would not be counted as held.
+      DB_POOL_MAX: '16',
       RATE_LIMIT_MULTIPLIER: '1000',
       DEMO_ACTIVITY: 'off',
       GOAL_MONITOR_ENABLED: 'false',
@@ -70,20 +75,21 @@ describe('graceful shutdown under load (SIGTERM)', () => {
     }).start();
     await sleep(BEFORE_MS);
 
-    // Requests A has accepted and cannot finish yet: agent creations waiting on a lock.
-    const lock = await lockTables(database.url, 'agents');
-    let held: Promise<{ status: number; body: Agent }>[];
+    // Requests A has accepted and cannot finish yet: deliverable creations waiting on a lock.
+    // The load's dashboard reads may wait on it too; only the held requests insert.
+    const lock = await lockTables(database.url, 'deliverables');
+    let held: Promise<{ status: number; body: DisplayedDeliverable }>[];
     try {
       held = Array.from({ length: HELD }, (_, i) =>
-        a.api.post<Agent>(
-          `/api/workspaces/${ws.id}/agents`,
-          { name: `Held ${i}`, role: 'researcher' },
+        a.api.post<DisplayedDeliverable>(
+          `/api/workspaces/${ws.id}/deliverables`,
+          { title: `Held ${i}`, content: `# Held ${i}\n\nIn flight at SIGTERM.` },
           { token: owner.token },
         ),
       );
       await waitFor(
         'the held creations to wait on the lock',
-        async () => (await lock.waiting()) >= HELD,
+        async () => (await lock.waiting({ only: '^\\s*INSERT INTO "deliverables"' })) === HELD,
       );
       const signalled = performance.now();
       process.kill(a.pid, 'SIGTERM');
@@ -147,7 +153,8 @@ describe('graceful shutdown under load (SIGTERM)', () => {
     expect(onAAfterStop.length).toBeLessThanOrEqual(USERS);
 
     // Every acknowledged write is in the database, the held ones included.
-    const ids = [...load.acknowledgedIds, ...answers.map((r) => r.body.id)];
+    const ids = load.acknowledgedIds;
+    const heldIds = answers.map((r) => r.body.id);
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
@@ -156,6 +163,11 @@ describe('graceful shutdown under load (SIGTERM)', () => {
         [ids],
       );
       expect(Number(rows[0].n)).toBe(ids.length);
+      const heldRows = await pg.query<{ n: string }>(
+        'SELECT count(*) AS n FROM deliverables WHERE id = ANY($1::uuid[])',
+        [heldIds],
+      );
+      expect(Number(heldRows.rows[0].n)).toBe(HELD);
       // ...and no creation that failed was applied: A cut none it had started.
       const applied = await pg.query<{ name: string }>(
         'SELECT name FROM agents WHERE workspace_id = $1 AND name = ANY($2::text[])',
