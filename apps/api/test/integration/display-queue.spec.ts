@@ -244,8 +244,9 @@ describe('the display queue on one instance', () => {
     }
     await waitUntil(() => fake.inFlight === 4, 5_000);
     for (let i = 0; i < 5; i++) during.push((await timed(() => r.list(ws.id))).ms);
-    // Hung calls give up after AI_TIMEOUT_MS (1.5 s); no read came near it.
-    expect(Math.max(...during)).toBeLessThan(Math.max(250, normal.ms * 10));
+    // Hung calls give up after AI_TIMEOUT_MS (1.5 s); no read came near it (half of it leaves
+    // room for a pause of a loaded machine, and a read that waited would take all of it).
+    expect(Math.max(...during)).toBeLessThan(Math.max(750, normal.ms * 10));
     const queue = await r.queue();
     expect(queue.workersBusy).toBe(4);
     expect(queue.running).toBeGreaterThanOrEqual(4);

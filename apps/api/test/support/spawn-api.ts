@@ -126,16 +126,17 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
 }
 
 /**
- * Starts the built API on a free loopback port and resolves once it logs `ready at`.
+ * Starts the built API on a loopback port of the kernel's choosing (PORT=0, read back from the
+ * `ready at` line: a port probed free beforehand could be taken by another process during the
+ * seconds of start-up) and resolves once it logs `ready at`.
  * `env` must hold DATABASE_URL and JWT_SECRET; HOST, PORT, NODE_ENV=production, LOG_LEVEL=log,
  * DEMO_SEED=false, OPERATOR_EMAILS=TEST_OPERATOR_EMAIL, LOG_REQUESTS=false and a WEB_DIST_DIR without a build are set unless `env` says otherwise.
  */
 export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
-  const port = await freePort();
   const { child, output } = launch({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: '0',
     LOG_LEVEL: 'log',
     DEMO_SEED: 'false',
     OPERATOR_EMAILS: TEST_OPERATOR_EMAIL,
@@ -144,7 +145,7 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
     WEB_DIST_DIR: '/nonexistent',
     ...env,
   });
-  const url = `http://127.0.0.1:${port}`;
+  let url = `http://127.0.0.1:${env.PORT ?? '(starting)'}`;
   const describeOutput = () =>
     `\n--- API output (pid ${child.pid}, ${url}) ---\n${output()}\n--- end ---`;
 
@@ -200,6 +201,12 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
     await stop(2_000);
     throw error;
   }
+  const port = /ready at http:\/\/[^\s/]+:(\d+)/.exec(output())?.[1];
+  if (!port) {
+    await stop(2_000);
+    throw new Error(`No port in the API's ready line.${describeOutput()}`);
+  }
+  url = `http://127.0.0.1:${port}`;
   return {
     url,
     api: new ApiClient(url),
@@ -221,7 +228,7 @@ export async function runApiToExit(
   const { child, output } = launch({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(await freePort()),
+    PORT: '0',
     LOG_LEVEL: 'log',
     DEMO_SEED: 'false',
     WEB_DIST_DIR: '/nonexistent',
