@@ -11,6 +11,7 @@ import {
   type UpdateAgentRequest,
   type Workspace,
 } from '@orch/contracts';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/infra/config/app-config.js';
@@ -430,5 +431,18 @@ describe('query accounting', () => {
       );
       expect(counts).toEqual([1, 1]);
     });
+  });
+
+  it('records the work and its requests, not background work that runs meanwhile', async () => {
+    // Bound here, outside the recording: it runs as the display queue's poll does, in no
+    // request and not in the recorded work, even when it runs inside the window.
+    const background = AsyncResource.bind(() => t.db.query('SELECT 1 AS background'));
+    const statements = await t.app.get(QueryAccounting).record(async () => {
+      await background();
+      await t.db.query('SELECT 2 AS own');
+      await runInRequestContext(() => t.db.query('SELECT 3 AS request'));
+      await background();
+    });
+    expect(statements.map((s) => s.sql)).toEqual(['SELECT 2 AS own', 'SELECT 3 AS request']);
   });
 });

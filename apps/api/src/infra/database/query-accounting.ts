@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DatabaseMetrics } from '@orch/contracts';
@@ -12,6 +13,9 @@ import { currentRequest } from '../http/request-context.js';
 import { StatementStats } from '../metrics/statement-stats.js';
 
 const ERROR_THRESHOLD_MS = 1000;
+
+/** The list `record()` fills, in the async context of the work it runs. */
+const recording = new AsyncLocalStorage<RecordedStatement[]>();
 
 export interface RecordedStatement {
   sql: string;
@@ -64,10 +68,12 @@ export class QueryAccounting implements EntitySubscriberInterface, OnModuleInit 
       }
     }
     this.statements.record(event.query, ms);
-    this.recorder?.push({
-      sql: event.query,
-      parameters: Array.isArray(event.parameters) ? event.parameters : [],
-    });
+    if (this.recorder && (request || recording.getStore() === this.recorder)) {
+      this.recorder.push({
+        sql: event.query,
+        parameters: Array.isArray(event.parameters) ? event.parameters : [],
+      });
+    }
     if (ms >= this.config.slowQueryMs) {
       this.slow += 1;
       const message = `${ms.toFixed(1)} ms: ${event.query.replace(/\s+/g, ' ').slice(0, 2000)}`;
@@ -76,12 +82,18 @@ export class QueryAccounting implements EntitySubscriberInterface, OnModuleInit 
     }
   }
 
-  /** Records every statement run while `work` runs (for EXPLAIN checks in tests and tools). */
+  /**
+   * Records the statements run while `work` runs (for EXPLAIN checks and exact statement
+   * lists in tests and tools): those of `work` itself and of every request (the API's HTTP
+   * requests `work` sends, work wrapped in runInRequestContext). Background work (the display
+   * queue's lease every second, the goal monitor) runs in neither and is left out, so a list
+   * cannot depend on whether a poll happened to fall inside the window.
+   */
   async record(work: () => Promise<unknown>): Promise<RecordedStatement[]> {
     const recorded: RecordedStatement[] = [];
     this.recorder = recorded;
     try {
-      await work();
+      await recording.run(recorded, work);
     } finally {
       this.recorder = undefined;
     }
