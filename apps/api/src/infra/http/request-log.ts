@@ -17,15 +17,14 @@ const PINO_LEVEL: Record<AppConfig['logLevel'], string> = {
 /** What a request id may be: no spaces, quotes or control characters, 128 at most. */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
-/**
- * The pino logger Fastify logs with: JSON lines on stdout, written asynchronously in
- * batches (sonic-boom), and
- * pretty-printed through pino-pretty when NODE_ENV=development. `stream` replaces stdout
- * (tests read the lines from it).
- */
 /** How long a request line may wait in the 4 KB write buffer (createApp flushes it). */
 export const LOG_FLUSH_MS = 1_000;
 
+/**
+ * The pino logger Fastify logs with: JSON lines on stdout, written asynchronously in
+ * batches (sonic-boom), and pretty-printed through pino-pretty when NODE_ENV=development.
+ * `stream` replaces stdout (tests read the lines from it).
+ */
 export function createRequestLogger(config: AppConfig, stream?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: PINO_LEVEL[config.logLevel],
