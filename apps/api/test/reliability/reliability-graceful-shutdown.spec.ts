@@ -12,7 +12,7 @@ import { type ApiProcess, spawnApi } from '../support/spawn-api.js';
  * SIGTERM to one of two built API processes under a mixed load and with websocket clients:
  * the requests it has accepted finish (some are held on a table lock, so they are provably in
  * flight when the signal arrives: deliverable creations, which the load itself never makes, so
- * the statements waiting on the lock are exactly them), its sockets are told and closed, it
+ * the only INSERTs into deliverables waiting on the lock are theirs), its sockets are told and closed, it
  * exits 0, and the other
  * instance takes the load and the clients. RELIABILITY_LONG=1 runs the load longer.
  */
@@ -140,8 +140,9 @@ describe('graceful shutdown under load (SIGTERM)', () => {
       networkErrors.filter((o) => !/ECONNREFUSED|other side closed|ECONNRESET/.test(o.error ?? '')),
     ).toEqual([]);
     expect(load.outcomes.filter((o) => o.status >= 400 && o.status !== 503)).toEqual([]);
-    // B took the load after A was gone. A user whose last answer came from A (a load creation
-    // held on the lock with the others, answered just before A exited) finds A gone on its next
+    // B took the load after A was gone. A user whose last answer came from A (a dashboard read
+    // that waited on the deliverables lock beside the held creations, answered just before A
+    // exited) finds A gone on its next
     // request: refused, at most once per user, and from then on it is on B.
     const onBAfterStop = afterStop.filter((o) => o.target === b.url);
     const onAAfterStop = afterStop.filter((o) => o.target !== b.url);

@@ -37,10 +37,17 @@ describe('StatementStats', () => {
     const kept = stats.slowest(1_000);
     expect(kept).toHaveLength(500);
     expect(kept.every((e) => e.count === 1)).toBe(true);
-    // A text seen before the memo started over is normalised again, to the same statement.
-    stats.record('SELECT c4999 FROM t WHERE id = $1', 3);
+  });
+
+  it('normalises a text again after the memo started over, to the statement it counted before', () => {
+    const stats = new StatementStats();
+    // 2,100 texts: the memo starts over at the 2,001st and holds c2000-c2099; the stats keep
+    // the last 500 statements, c1600-c2099.
+    for (let i = 0; i < 2_100; i++) stats.record(`SELECT c${i} FROM t WHERE id = $1`, 1);
+    stats.record('SELECT c1999 FROM t WHERE id = $1', 3);
     expect(
-      stats.slowest(1_000).find((e) => e.sql === 'SELECT c4999 FROM t WHERE id = ?'),
+      stats.slowest(1_000).find((e) => e.sql === 'SELECT c1999 FROM t WHERE id = ?'),
     ).toMatchObject({ count: 2, totalMs: 4 });
+    expect(stats.slowest(1_000)).toHaveLength(500);
   });
 });

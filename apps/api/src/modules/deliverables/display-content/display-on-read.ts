@@ -8,10 +8,10 @@ import { DisplayContentRepository } from './display-content.repository.js';
 import {
   type DeliverableDisplay,
   DisplayTransformations,
-  failureReason,
   QuotaExhaustedError,
   ready,
 } from './display-transformations.js';
+import { failureReason } from './display-transformer.js';
 
 export interface ResolvedDisplays {
   byId: Map<string, DeliverableDisplay>;

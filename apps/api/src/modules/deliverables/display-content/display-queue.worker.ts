@@ -17,12 +17,8 @@ import {
   DisplayQueueRepository,
   type LeasedJob,
 } from './display-queue.repository.js';
-import {
-  DisplayTransformations,
-  failureReason,
-  QuotaExhaustedError,
-  ready,
-} from './display-transformations.js';
+import { DisplayTransformations, QuotaExhaustedError, ready } from './display-transformations.js';
+import { failureReason } from './display-transformer.js';
 
 /** A failing job waits at most this long between attempts. */
 const MAX_RETRY_MS = 10 * 60_000;

@@ -129,5 +129,3 @@ export class QuotaExhaustedError extends TransformFailedError {
     this.name = 'QuotaExhaustedError';
   }
 }
-
-export { failureReason } from './display-transformer.js';
